@@ -1,0 +1,1 @@
+"""The Textual terminal app (wallet and verify desk); arrives with the terminal-app issue."""

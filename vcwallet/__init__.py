@@ -1,0 +1,1 @@
+"""The educator's wallet and the ``vcwallet`` command line."""

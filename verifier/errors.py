@@ -1,0 +1,143 @@
+"""Typed errors with stable dotted codes.
+
+Callers and tests match on ``error.code``, never on message text, so codes are a public contract:
+add new ones, never rename. Every code is listed in :data:`CODES` with a one-line meaning; the
+``VCError`` constructor refuses a code that is not listed, so a typo fails loudly in tests.
+
+Low-level code raises these; only the ``Verifier`` turns them into report check results.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+CODES: dict[str, str] = {
+    # input parsing
+    "parse.malformed_json": "The input is not well-formed JSON (or uses NaN/Infinity, huge numbers, deep nesting).",
+    "parse.duplicate_key": "A JSON object repeats a key; the meaning would depend on the parser.",
+    "parse.input_too_large": "The input is larger than the configured size cap.",
+    "parse.not_an_object": "The credential is not a JSON object (for example a JSON string).",
+    "parse.unknown_format": "The input is not a format this verifier reads.",
+    # data model
+    "format.invalid_context": "@context is missing, misordered or malformed.",
+    "format.invalid_type": "type is missing or lacks the required base type.",
+    "format.invalid_issuer": "issuer is missing, not a URL, or malformed.",
+    "format.invalid_subject": "credentialSubject is missing or empty.",
+    "format.invalid_identifier": "An id is not a URL, or is an array.",
+    "format.invalid_property": "A property violates the data model (e.g. missing type).",
+    # JSON-LD contexts
+    "context.not_allowed": "The context URL is not on the pinned allowlist.",
+    "context.not_found": "A pinned context could not be found locally and network is off.",
+    "context.digest_mismatch": "A context's content does not match any pinned digest.",
+    "context.test_only": "A test-only context (examples) was used in production mode.",
+    "context.invalid": "A context document is not valid JSON-LD context JSON.",
+    "context.protected_term": "An inline context redefines a protected term.",
+    # JSON-LD and canonicalization
+    "jsonld.data_loss": "Expansion would drop a term, type or property, or leave a relative IRI.",
+    "jsonld.invalid": "The document is not valid JSON-LD.",
+    "jsonld.base_not_allowed": "The document sets @base; signed documents must not.",
+    "canonicalization.limit_exceeded": "Canonicalization exceeded its work budget (poison graph).",
+    "canonicalization.invalid_nquads": "N-Quads input could not be parsed.",
+    "canonicalization.unsupported_hash": "The requested canonicalization hash is not supported.",
+    "jcs.invalid": "The value cannot be canonicalized with RFC 8785 (lone surrogate, non-finite number).",
+    # keys and encodings
+    "key.invalid_multibase": "The multibase value has the wrong header or alphabet.",
+    "key.invalid_multicodec": "The multicodec header is not the expected Ed25519 one.",
+    "key.invalid_length": "The key has the wrong number of bytes.",
+    "key.invalid_jwk": "The JWK is not an Ed25519 OKP key.",
+    "key.secret_missing": "A signing operation needs a secret key that is not present.",
+    # DIDs and verification methods
+    "did.invalid": "The DID is syntactically invalid for its method.",
+    "did.method_not_supported": "No resolver is registered for this DID method.",
+    "did.not_found": "The DID document could not be retrieved.",
+    "did.document_mismatch": "The DID document id differs from the DID that was resolved.",
+    "did.invalid_document": "The DID or controller document is malformed.",
+    "vm.invalid": "The verification method is missing, relative, or not a URL.",
+    "vm.not_found": "The verification method is not in the controller document.",
+    "vm.fragment_mismatch": "The did:key fragment does not match the key.",
+    "vm.not_authorized": "The verification method is not listed under the required relationship.",
+    "vm.controller_mismatch": "The verification method is not controlled by the expected controller.",
+    "vm.unsupported_type": "The verification method key type is not supported.",
+    # fetching
+    "fetch.insecure_url": "Only https URLs are fetched.",
+    "fetch.redirect_refused": "A redirect to another origin (or too many redirects) was refused.",
+    "fetch.forbidden_address": "The host resolves to a private, loopback or link-local address.",
+    "fetch.too_large": "The response exceeded the byte cap.",
+    "fetch.timeout": "The server did not answer in time.",
+    "fetch.failed": "The fetch failed (connection error or HTTP error status).",
+    "fetch.not_allowed": "The fetcher does not serve this URL (offline or not in the URL map).",
+    # proofs
+    "proof.missing": "The document has no proof.",
+    "proof.malformed": "The proof is not an object or lacks required members.",
+    "proof.unsupported_type": "The proof type is missing or not accepted.",
+    "proof.unsupported_suite": "The cryptosuite is missing, not a string, or not accepted.",
+    "proof.value_missing": "proofValue is missing or null.",
+    "proof.invalid_multibase": "proofValue is not base58btc multibase.",
+    "proof.invalid_signature_length": "The signature is not 64 bytes.",
+    "proof.invalid_signature": "The signature does not match the document and key.",
+    "proof.invalid_purpose": "proofPurpose is missing or not the one this check requires.",
+    "proof.invalid_date": "proof.created or proof.expires is malformed or in the future.",
+    "proof.expired": "proof.expires is in the past.",
+    "proof.context_mismatch": "proof @context differs from the document's @context.",
+    "proof.chain_error": "A proof set or previousProof chain is broken.",
+    "proof.issuer_key_mismatch": "The signing key is not controlled by the issuer.",
+    "proof.options_invalid": "Proof options for signing are invalid.",
+}
+
+
+class VCError(Exception):
+    """Root of every error vcwallet raises on purpose.
+
+    ``code`` is a stable dotted name from :data:`CODES`; ``path`` points into the input (a JSON
+    path such as ``$.proof.proofValue``) when the problem has a location.
+    """
+
+    def __init__(self, code: str, message: str = "", path: str | None = None,
+                 details: dict[str, Any] | None = None) -> None:
+        if code not in CODES:
+            raise KeyError(f"unregistered error code {code!r}")
+        super().__init__(message or CODES[code])
+        self.code = code
+        self.message = message or CODES[code]
+        self.path = path
+        self.details = details or {}
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(code={self.code!r}, message={self.message!r}, path={self.path!r})"
+
+
+class ParseError(VCError, ValueError):
+    """The input could not be read as the structure it claims to be."""
+
+
+class FormatError(VCError, ValueError):
+    """The input is readable but breaks the data model."""
+
+
+class ContextError(VCError, LookupError):
+    """A JSON-LD context was refused or could not be found."""
+
+
+class CanonicalizationError(VCError, ValueError):
+    """JSON-LD expansion or RDF canonicalization failed or would lose data."""
+
+
+class KeyFormatError(VCError, ValueError):
+    """A key's encoding (multibase, multicodec, JWK) is wrong."""
+
+
+class DidError(VCError, LookupError):
+    """A DID or verification method could not be resolved or is not acceptable."""
+
+
+class FetchError(VCError, OSError):
+    """The network layer refused or failed a fetch."""
+
+
+class ProofError(VCError, ValueError):
+    """A proof is missing, malformed, unsupported or does not verify."""
+
+
+def describe(code: str) -> str:
+    """The one-line meaning of ``code``, for reports and ``--help`` text."""
+    return CODES[code]
