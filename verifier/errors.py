@@ -46,6 +46,7 @@ CODES: dict[str, str] = {
     "key.invalid_length": "The key has the wrong number of bytes.",
     "key.invalid_jwk": "The JWK is not an Ed25519 OKP key.",
     "key.secret_missing": "A signing operation needs a secret key that is not present.",
+    "key.invalid_base64url": "A base64url value is padded, non-canonical or off-alphabet.",
     # DIDs and verification methods
     "did.invalid": "The DID is syntactically invalid for its method.",
     "did.method_not_supported": "No resolver is registered for this DID method.",
@@ -66,6 +67,7 @@ CODES: dict[str, str] = {
     "fetch.timeout": "The server did not answer in time.",
     "fetch.failed": "The fetch failed (connection error or HTTP error status).",
     "fetch.not_allowed": "The fetcher does not serve this URL (offline or not in the URL map).",
+    "fetch.invalid_url_map": "The URL map file is not a JSON object of URL to path strings.",
     # proofs
     "proof.missing": "The document has no proof.",
     "proof.malformed": "The proof is not an object or lacks required members.",
