@@ -1,0 +1,1 @@
+"""Tests for the pinned JSON-LD context store."""

@@ -1,0 +1,1 @@
+"""Subcommands of the ``vcwallet`` command line, one module each."""
