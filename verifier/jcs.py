@@ -74,9 +74,14 @@ def _encode(value: Any, out: list[str]) -> None:
     elif isinstance(value, str):
         out.append(_string(value))
     elif isinstance(value, int):
-        if abs(value) > 2**53:
-            raise VCError("jcs.invalid", "integer outside the IEEE 754 exact range")
-        out.append(str(value))
+        if abs(value) <= 2**53:
+            out.append(str(value))
+        else:  # RFC 8785 treats every JSON number as an IEEE 754 double
+            try:
+                as_float = float(value)
+            except OverflowError as exc:
+                raise VCError("jcs.invalid", "integer too large for a JSON number") from exc
+            out.append(_number(as_float))
     elif isinstance(value, float):
         out.append(_number(value))
     elif isinstance(value, dict):

@@ -1,0 +1,150 @@
+"""What every proof suite provides, and the table that maps proofs to suites.
+
+A suite knows three things: how to turn the document and the proof options into the bytes that
+are signed (``hash_data``), and how to create and check an Ed25519 signature over them. Choosing
+the verification key, checking dates, purposes and chains is the caller's job (``verifier.proofs``),
+because those rules are the same for every suite.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Protocol
+
+from ..errors import KeyFormatError, ProofError
+from ..keys import Ed25519KeyPair, Ed25519PublicKey
+from ..multibase import multibase_decode, multibase_encode
+
+DocumentLoader = Callable[[str, dict[str, Any]], dict[str, Any]]
+JsonObject = dict[str, Any]
+
+
+class ProofSuite(Protocol):
+    """One proof type (and, for DataIntegrityProof, one cryptosuite)."""
+
+    proof_type: str
+    #: cryptosuite names this suite verifies; the first is the one it creates. ``None`` for
+    #: suites that are identified by ``type`` alone (Ed25519Signature2020).
+    cryptosuites: tuple[str | None, ...]
+
+    def proof_config(self, document: Mapping[str, Any], proof: Mapping[str, Any]) -> JsonObject:
+        """The proof options as they are hashed: ``proof`` minus ``proofValue``, with the
+        suite's @context rule applied."""
+        ...
+
+    def hash_data(self, document: Mapping[str, Any], proof_config: Mapping[str, Any], *,
+                  document_loader: DocumentLoader) -> bytes:
+        """The bytes the signature covers (64 bytes: two SHA-256 digests)."""
+        ...
+
+
+def rdfc_hash_data(document: Mapping[str, Any], proof_config: Mapping[str, Any], *,
+                   document_loader: DocumentLoader) -> bytes:
+    """SHA-256 of the canonical proof options, then of the canonical document (RDFC-1.0)."""
+    from ..canon import canonize  # the JSON-LD layer is heavy; load it when a suite needs it
+
+    config_nquads = canonize(dict(proof_config), document_loader=document_loader)
+    doc_nquads = canonize(dict(document), document_loader=document_loader)
+    return (hashlib.sha256(config_nquads.encode("utf-8")).digest()
+            + hashlib.sha256(doc_nquads.encode("utf-8")).digest())
+
+
+def strip_proof(document: Mapping[str, Any]) -> JsonObject:
+    """A shallow copy of ``document`` without ``proof``."""
+    return {k: v for k, v in document.items() if k != "proof"}
+
+
+def decode_proof_value(proof: Mapping[str, Any]) -> bytes:
+    """The 64-byte signature in ``proofValue`` (base58btc multibase), or a coded error."""
+    value = proof.get("proofValue")
+    if value is None:
+        raise ProofError("proof.value_missing", "the proof has no proofValue", "$.proof.proofValue")
+    if not isinstance(value, str) or not value.startswith("z"):
+        raise ProofError("proof.invalid_multibase", "proofValue must be base58btc multibase ('z…')",
+                         "$.proof.proofValue")
+    try:
+        signature = multibase_decode(value)
+    except KeyFormatError as exc:
+        raise ProofError("proof.invalid_multibase", f"proofValue is not base58btc: {exc}",
+                         "$.proof.proofValue") from exc
+    if len(signature) != 64:
+        raise ProofError("proof.invalid_signature_length",
+                         f"an Ed25519 signature is 64 bytes, this one is {len(signature)}",
+                         "$.proof.proofValue")
+    return signature
+
+
+def sign(suite: ProofSuite, document: Mapping[str, Any], options: Mapping[str, Any],
+         key: Ed25519KeyPair, *, document_loader: DocumentLoader) -> JsonObject:
+    """Create a proof object (``options`` plus ``proofValue``) over ``document`` as given.
+
+    The caller removes existing proofs first, or leaves the ones a ``previousProof`` names.
+    """
+    config = suite.proof_config(document, options)
+    data = suite.hash_data(document, config, document_loader=document_loader)
+    proof = copy.deepcopy(dict(options))
+    proof["proofValue"] = multibase_encode(key.sign(data))
+    return proof
+
+
+def check_signature(suite: ProofSuite, unsecured: Mapping[str, Any], proof: Mapping[str, Any],
+                    public_key: Ed25519PublicKey, *, document_loader: DocumentLoader) -> None:
+    """Raise ``proof.invalid_signature`` unless ``proof`` signs ``unsecured`` with ``public_key``."""
+    signature = decode_proof_value(proof)
+    config = suite.proof_config(unsecured, proof)
+    data = suite.hash_data(unsecured, config, document_loader=document_loader)
+    if not public_key.verify(data, signature):
+        raise ProofError("proof.invalid_signature",
+                         "the signature does not match this document and key", "$.proof.proofValue")
+
+
+class SuiteRegistry:
+    """The suites a caller accepts, looked up by (type, cryptosuite)."""
+
+    def __init__(self, suites: Iterable[ProofSuite]) -> None:
+        self._table: dict[tuple[str, str | None], ProofSuite] = {}
+        for suite in suites:
+            for name in suite.cryptosuites:
+                self._table[(suite.proof_type, name)] = suite
+
+    def names(self) -> list[str]:
+        """Human names of the accepted suites, e.g. ``DataIntegrityProof/eddsa-rdfc-2022``."""
+        return sorted(f"{t}/{c}" if c else t for t, c in self._table)
+
+    def for_proof(self, proof: Mapping[str, Any]) -> ProofSuite:
+        """The suite for ``proof``; coded errors for a missing/unknown type or cryptosuite."""
+        proof_type = proof.get("type")
+        if not isinstance(proof_type, str) or not proof_type:
+            raise ProofError("proof.unsupported_type", "the proof has no type", "$.proof.type")
+        if not any(t == proof_type for t, _ in self._table):
+            raise ProofError("proof.unsupported_type", f"proof type {proof_type!r} is not accepted",
+                             "$.proof.type")
+        if (proof_type, None) in self._table:
+            return self._table[(proof_type, None)]
+        suite_name = proof.get("cryptosuite")
+        if not isinstance(suite_name, str) or not suite_name:
+            raise ProofError("proof.unsupported_suite", "the proof names no cryptosuite",
+                             "$.proof.cryptosuite")
+        suite = self._table.get((proof_type, suite_name))
+        if suite is None:
+            raise ProofError("proof.unsupported_suite",
+                             f"cryptosuite {suite_name!r} is not accepted", "$.proof.cryptosuite")
+        return suite
+
+    def by_name(self, name: str) -> ProofSuite:
+        """Look up a suite by its CLI name (``eddsa-rdfc-2022``, ``Ed25519Signature2020``…)."""
+        for (proof_type, cryptosuite), suite in self._table.items():
+            if name in (cryptosuite, proof_type) and suite.cryptosuites[0] in (cryptosuite, None):
+                return suite
+        raise ProofError("proof.unsupported_suite", f"unknown suite {name!r}")
+
+
+def default_suites() -> SuiteRegistry:
+    """All three Ed25519 suites this project implements."""
+    from .ed25519_signature_2020 import Ed25519Signature2020
+    from .eddsa_jcs_2022 import EddsaJcs2022
+    from .eddsa_rdfc_2022 import EddsaRdfc2022
+
+    return SuiteRegistry([EddsaRdfc2022(), EddsaJcs2022(), Ed25519Signature2020()])
