@@ -41,6 +41,8 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument("--url-map", type=Path, metavar="FILE",
                    help="serve these URLs from local files instead of the network "
                         "(JSON {\"urls\": {url: path}}, paths relative to the file)")
+    p.add_argument("--url-map-base", type=Path, metavar="DIR",
+                   help="resolve the URL map's relative paths against DIR (default: the map's folder)")
     p.add_argument("--offline", action="store_true", help="never use the network")
     p.add_argument("--now", metavar="ISO8601", help="verify as of this time")
     p.add_argument("--allow-test-contexts", action="store_true",
@@ -51,7 +53,7 @@ def add_parser(subparsers: Any) -> None:
 
 def _fetcher(args: argparse.Namespace) -> Fetcher:
     if args.url_map is not None:
-        return StaticFetcher.from_url_map(args.url_map)
+        return StaticFetcher.from_url_map(args.url_map, base_dir=args.url_map_base)
     if args.offline:
         return StaticFetcher({})
     return RequestsFetcher()
