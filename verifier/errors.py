@@ -106,6 +106,8 @@ CODES: dict[str, str] = {
     "openbadges.recipient_mismatch": "The badge's recipient is not the expected person.",
     "openbadges.baked_mismatch": "A baked image's embedded credential differs from the one shown.",
     "openbadges.invalid_image": "The image is not a valid PNG/SVG or carries no badge.",
+    "openbadges.id_mismatch": "A fetched OB 2.0 document's id is not the URL it was fetched from.",
+    "openbadges.origin_mismatch": "A hosted OB 2.0 assertion is not served from an origin its issuer allows.",
     "openbadges.endorsement_invalid": "An embedded endorsement does not verify.",
     # presentations
     "presentation.challenge_mismatch": "The presentation's challenge is missing or not the one asked.",

@@ -10,6 +10,11 @@ treated as hostile (server-side request forgery, slow servers, compression bombs
 * the body is read in small pieces against a byte cap on the wire *and* after decompression
   (decompression is done here, bounded, never by urllib3), and against a total deadline;
 * proxies and ``.netrc`` from the environment are ignored unless ``trust_env=True``.
+
+One deliberate exception: ``connect_to`` (curl's ``--connect-to``) sends the connections for named
+``(host, port)`` origins to an address the *caller* chose, e.g. the local fixture host on
+``127.0.0.1``. TLS server name, certificate check and ``Host`` header still use the URL's host;
+only those origins skip the address guard, every other host keeps it.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ import threading
 import time
 import zlib
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, ClassVar, cast
 from urllib.parse import SplitResult, urljoin, urlsplit, urlunsplit
 
 import requests
@@ -28,6 +33,7 @@ import requests.adapters
 import urllib3.connection
 import urllib3.connectionpool
 import urllib3.exceptions
+import urllib3.util.connection
 
 from ..errors import FetchError
 from .base import DEFAULT_MAX_BYTES, FetchResponse
@@ -37,6 +43,13 @@ _CHUNK = 16 * 1024
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 
 Resolve = Callable[[str, int], Sequence[str]]
+#: ``(host, port)`` of a URL → ``(address, port)`` of the socket to open for it instead.
+ConnectTo = Mapping[tuple[str, int], tuple[str, int]]
+
+
+def _route_key(host: str, port: int) -> tuple[str, int]:
+    """How a ``connect_to`` origin is matched: case-insensitive, trailing dot ignored."""
+    return host.lower().rstrip("."), port
 
 
 def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
@@ -100,14 +113,37 @@ def _guard(sock: socket.socket) -> socket.socket:
     return sock
 
 
+def _open(conn: urllib3.connection.HTTPConnection, default: Callable[[], socket.socket],
+          connect_to: ConnectTo, check_peer: bool) -> socket.socket:
+    """Dial the caller's chosen address for a ``connect_to`` origin, else the normal (guarded) way."""
+    target = connect_to.get(_route_key(conn.host, conn.port))
+    if target is None:
+        sock = default()
+        return _guard(sock) if check_peer else sock
+    try:
+        return urllib3.util.connection.create_connection(
+            target, conn.timeout, source_address=conn.source_address,
+            socket_options=conn.socket_options)
+    except TimeoutError as exc:
+        raise urllib3.exceptions.ConnectTimeoutError(conn, f"connecting to {target} timed out") from exc
+    except OSError as exc:
+        raise urllib3.exceptions.NewConnectionError(conn, f"cannot connect to {target}: {exc}") from exc
+
+
 class _GuardedHTTPConnection(urllib3.connection.HTTPConnection):
+    connect_to: ClassVar[ConnectTo] = {}
+    check_peer: ClassVar[bool] = True
+
     def _new_conn(self) -> socket.socket:
-        return _guard(super()._new_conn())
+        return _open(self, super()._new_conn, self.connect_to, self.check_peer)
 
 
 class _GuardedHTTPSConnection(urllib3.connection.HTTPSConnection):
+    connect_to: ClassVar[ConnectTo] = {}
+    check_peer: ClassVar[bool] = True
+
     def _new_conn(self) -> socket.socket:
-        return _guard(super()._new_conn())
+        return _open(self, super()._new_conn, self.connect_to, self.check_peer)
 
 
 class _GuardedHTTPPool(urllib3.connectionpool.HTTPConnectionPool):
@@ -119,14 +155,27 @@ class _GuardedHTTPSPool(urllib3.connectionpool.HTTPSConnectionPool):
 
 
 class _GuardedAdapter(requests.adapters.HTTPAdapter):
-    """An adapter whose connections check their peer address after connecting."""
+    """An adapter whose connections check their peer address after connecting.
+
+    Its pool and connection classes are subclasses made for this adapter, so one fetcher's
+    ``connect_to`` routes never leak into another's.
+    """
+
+    def __init__(self, connect_to: ConnectTo | None = None, check_peer: bool = True) -> None:
+        settings = {"connect_to": dict(connect_to or {}), "check_peer": check_peer}
+        http = type("_HTTPConnection", (_GuardedHTTPConnection,), settings)
+        https = type("_HTTPSConnection", (_GuardedHTTPSConnection,), settings)
+        self._pool_classes = {
+            "http": cast(type[_GuardedHTTPPool],
+                         type("_HTTPPool", (_GuardedHTTPPool,), {"ConnectionCls": http})),
+            "https": cast(type[_GuardedHTTPSPool],
+                          type("_HTTPSPool", (_GuardedHTTPSPool,), {"ConnectionCls": https})),
+        }
+        super().__init__()
 
     def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
         super().init_poolmanager(*args, **kwargs)
-        self.poolmanager.pool_classes_by_scheme = {
-            "http": _GuardedHTTPPool,
-            "https": _GuardedHTTPSPool,
-        }
+        self.poolmanager.pool_classes_by_scheme = dict(self._pool_classes)
 
 
 def _origin(parts: SplitResult) -> tuple[str, str, int]:
@@ -193,8 +242,11 @@ class RequestsFetcher:
     """A :class:`~verifier.fetch.base.Fetcher` over ``requests`` with the guards above.
 
     ``resolve`` (host, port) → addresses is injectable so tests can simulate DNS answers;
-    ``allow_http`` and ``allow_private`` exist for loopback test servers and the local fixture
-    host, never for production verification.
+    ``allow_http`` and ``allow_private`` exist for loopback test servers, never for production
+    verification. ``connect_to`` maps ``(host, port)`` origins to the ``(address, port)`` to dial
+    instead (see the module docstring); it is how the local fixture host serves
+    ``https://learning-lab.riverbend.example/`` from ``127.0.0.1:<port>`` with the loopback
+    exception limited to exactly those origins. It cannot be combined with proxies.
     """
 
     def __init__(
@@ -211,7 +263,11 @@ class RequestsFetcher:
         verify: bool | str = True,
         resolve: Resolve | None = None,
         user_agent: str = "vcwallet-verifier/0.1",
+        connect_to: ConnectTo | None = None,
     ) -> None:
+        if connect_to and (trust_env or proxies):
+            # A proxy would dial the real host, not the chosen address: refuse the ambiguity.
+            raise ValueError("connect_to cannot be combined with proxies or trust_env")
         self._timeout = timeout
         self._max_bytes = max_bytes
         self._allow_private = allow_private
@@ -223,6 +279,8 @@ class RequestsFetcher:
         self._verify = verify
         self._resolve: Resolve = resolve or _system_resolve
         self._user_agent = user_agent
+        self._connect_to = {_route_key(host, port): (address, to_port)
+                            for (host, port), (address, to_port) in (connect_to or {}).items()}
         self._session_obj: requests.Session | None = None
         self._lock = threading.Lock()
 
@@ -236,9 +294,10 @@ class RequestsFetcher:
                     session.proxies.update(self._proxies)
                 # The peer guard would see a proxy's address, not the target's; with a proxy
                 # the resolve-first check below is the only address guard.
-                if not self._allow_private and not self._trust_env and not self._proxies:
-                    session.mount("https://", _GuardedAdapter())
-                    session.mount("http://", _GuardedAdapter())
+                guarded = not self._allow_private and not self._trust_env and not self._proxies
+                if guarded or self._connect_to:
+                    session.mount("https://", _GuardedAdapter(self._connect_to, guarded))
+                    session.mount("http://", _GuardedAdapter(self._connect_to, guarded))
                 self._session_obj = session
             return self._session_obj
 
@@ -269,10 +328,10 @@ class RequestsFetcher:
         return parts._replace(fragment="")
 
     def _check_address(self, parts: SplitResult) -> None:
-        if self._allow_private:
-            return
         host = parts.hostname or ""
         _, _, port = _origin(parts)
+        if self._allow_private or _route_key(host, port) in self._connect_to:
+            return
         try:
             ipaddress.ip_address(host.split("%", 1)[0])
             addresses: Sequence[str] = [host]
