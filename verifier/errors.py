@@ -136,6 +136,8 @@ CODES: dict[str, str] = {
     "issue.invalid_credential": "The credential to issue breaks the data model.",
     "issue.key_mismatch": "The signing key does not belong to the credential's issuer.",
     "issue.self_check_failed": "The freshly signed credential did not verify; nothing was written.",
+    "issue.status_list_full": "Every index of the status list is allocated; create another list.",
+    "issue.status_irreversible": "Revocation is permanent; a revoked index cannot be reinstated.",
     "keyfile.invalid": "The key file is malformed.",
     "keyfile.wrong_passphrase": "The key file's passphrase is wrong.",
     "keyfile.exists": "A key file already exists at this path; it is never overwritten silently.",
