@@ -109,6 +109,7 @@ CODES: dict[str, str] = {
     "openbadges.id_mismatch": "A fetched OB 2.0 document's id is not the URL it was fetched from.",
     "openbadges.origin_mismatch": "A hosted OB 2.0 assertion is not served from an origin its issuer allows.",
     "openbadges.endorsement_invalid": "An embedded endorsement does not verify.",
+    "openbadges.incomplete": "The badge lacks something Open Badges requires (a name, a recipient id) but is otherwise sound.",
     # presentations
     "presentation.challenge_mismatch": "The presentation's challenge is missing or not the one asked.",
     "presentation.domain_mismatch": "The presentation's domain is missing or not the one asked.",

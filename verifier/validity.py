@@ -1,0 +1,92 @@
+"""The ``validity`` check: is the credential inside its validity period right now?
+
+VCDM 2.0 says when a credential starts and stops being valid with ``validFrom``/``validUntil``;
+VCDM 1.1 with ``issuanceDate``/``expirationDate``. When a document carries both pairs (it
+happens: the Bitstring Status List REC examples put ``issuanceDate`` under the v2 context), the
+*narrower* period wins, so a stray field can only make the answer stricter, never looser.
+
+The clock skew applies both ways: a credential stays valid until ``validUntil + skew`` and
+becomes valid at ``validFrom - skew``. Both edges are inclusive.
+
+The details always say ``validWhenIssued`` and ``validNow`` so a user interface can say "expired
+in 2024, but it was valid when issued", which is the normal fate of a badge and not a forgery.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+from .clock import Clock
+from .data_model import as_list, child, iso, parse_date_time
+from .report import CheckResult, Status
+
+START_FIELDS = ("validFrom", "issuanceDate")
+END_FIELDS = ("validUntil", "expirationDate")
+#: VCDM 2.0 dates are dateTimeStamps; 1.1 dates may omit the zone (then UTC).
+_NEEDS_ZONE = {"validFrom": True, "validUntil": True, "issuanceDate": False, "expirationDate": False}
+
+
+def check_validity(document: Mapping[str, Any], clock: Clock,
+                   skew: timedelta = timedelta(0)) -> CheckResult:
+    """Compare the credential's validity period with ``clock.now()``; result id ``"validity"``.
+
+    Expired is ``validity.expired``, not yet valid ``validity.not_yet_valid``, a malformed date or
+    a start after the end ``validity.invalid_period``; all FAILED. No dates at all is PASSED.
+    """
+    if skew < timedelta(0):
+        raise ValueError("clock skew must not be negative")
+    now = clock.now()
+    base: dict[str, Any] = {"validFrom": None, "validUntil": None, "validWhenIssued": False,
+                            "validNow": False, "asOf": iso(now)}
+    starts: list[tuple[str, datetime]] = []
+    ends: list[tuple[str, datetime]] = []
+    for names, bucket in ((START_FIELDS, starts), (END_FIELDS, ends)):
+        for name in names:
+            if name not in document:
+                continue
+            try:
+                bucket.append((name, parse_date_time(document[name], require_timezone=_NEEDS_ZONE[name])))
+            except ValueError as exc:
+                return CheckResult("validity", Status.FAILED, "validity.invalid_period",
+                                   f"{name} is not a usable date: {exc}", child("$", name), base)
+    start = max(starts, key=lambda pair: pair[1]) if starts else None
+    end = min(ends, key=lambda pair: pair[1]) if ends else None
+    details = dict(base, validFrom=iso(start[1]) if start else None, validUntil=iso(end[1]) if end else None)
+
+    if start and end and start[1] > end[1]:
+        return CheckResult("validity", Status.FAILED, "validity.invalid_period",
+                           f"the credential says it is valid from {iso(start[1])} until {iso(end[1])}, "
+                           "which is an empty period", child("$", end[0]), details)
+    issued = start[1] if start else _proof_created(document)
+    details["validWhenIssued"] = end is None or issued is None or issued <= end[1] + skew
+    if end and now > end[1] + skew:
+        when = ("It was valid when issued." if details["validWhenIssued"]
+                else "It was already expired when it was signed.")
+        return CheckResult("validity", Status.FAILED, "validity.expired",
+                           f"the credential expired on {iso(end[1])}. {when}", child("$", end[0]), details)
+    if start and now < start[1] - skew:
+        return CheckResult("validity", Status.FAILED, "validity.not_yet_valid",
+                           f"the credential is not valid before {iso(start[1])}", child("$", start[0]),
+                           details)
+    details["validNow"] = True
+    if not start and not end:
+        return CheckResult("validity", Status.PASSED, None,
+                           "no validity period: the credential does not say when it starts or stops "
+                           "being valid", details=details)
+    since = f" since {iso(start[1])}" if start else ""
+    until = f" until {iso(end[1])}" if end else " with no end date"
+    return CheckResult("validity", Status.PASSED, None, f"valid now{since}{until}", details=details)
+
+
+def _proof_created(document: Mapping[str, Any]) -> datetime | None:
+    """When no start date is given, the earliest parseable ``proof.created`` stands in for issuance."""
+    times = []
+    for proof in as_list(document.get("proof")):
+        if isinstance(proof, dict) and "created" in proof:
+            try:
+                times.append(parse_date_time(proof["created"], require_timezone=False))
+            except ValueError:
+                continue
+    return min(times) if times else None
