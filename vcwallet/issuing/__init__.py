@@ -1,0 +1,1 @@
+"""Tools for small issuers: signing credentials and publishing their status lists."""
