@@ -12,11 +12,16 @@ import sys
 from collections.abc import Sequence
 
 from .commands import contexts as contexts_cmd
+from .commands import issue as issue_cmd
+from .commands import keys as keys_cmd
+from .commands import status as status_cmd
 from .commands import verify as verify_cmd
 
 EPILOG = """examples:
   vcwallet verify badge.json
   vcwallet verify --json --contexts ./contexts badge.json other.json
+  vcwallet keys new --did web:pl.lakeview.example --out issuer.key.json
+  vcwallet issue badge.json --key issuer.key.json --out signed.json
   vcwallet contexts list
 """
 
@@ -30,6 +35,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     verify_cmd.add_parser(subparsers)
+    keys_cmd.add_parser(subparsers)
+    issue_cmd.add_parser(subparsers)
+    status_cmd.add_parser(subparsers)
     contexts_cmd.add_parser(subparsers)
     return parser
 

@@ -18,5 +18,7 @@ class Policy:
     require_trusted: bool = False
     #: Test-only contexts (the VC examples contexts) are refused in production mode.
     production: bool = True
+    #: Accept a status list signed by someone other than the credential's issuer.
+    allow_other_status_issuer: bool = False
     #: The largest input read, in bytes.
     max_input_bytes: int = 4 * 1024 * 1024

@@ -1,24 +1,40 @@
 """The ``Verifier``: turns any input into a ``VerificationReport`` of named checks.
 
 This is the one place where errors become check results. Everything below it raises coded
-errors; everything above it reads reports. ``verify_credential`` never raises for bad input.
+errors; everything above it reads reports. ``verify_credential`` and ``verify_presentation``
+never raise for bad input.
+
+Inputs it reads: parsed JSON, JSON text or bytes; a compact VC-JWT; an SD-JWT (detected, not yet
+verified); Open Badges 2.0 assertions (hosted or signed); and PNG/SVG images with a baked badge.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any, Protocol
 
+from . import baked, ob2
 from .clock import Clock, SystemClock
-from .errors import ContextError, ParseError, VCError
+from .data_model import check_format
+from .errors import ContextError, FetchError, ParseError, VCError
+from .fetch import Fetcher, StaticFetcher
 from .json_reader import loads
+from .openbadges import achievement_types, check_ob2, check_openbadges, embedded_endorsements
 from .policy import Policy
+from .presentation import ChallengeStore, check_presentation
 from .proofs import KeyLookup, ProofChecker, ProofOutcome
 from .report import CheckResult, Status, VerificationReport
+from .status import StatusChecker
+from .status.ob2 import check_ob2_revocation, hosted_assertion_gone
 from .suites.base import DocumentLoader, SuiteRegistry, default_suites
+from .trust import TrustList, check_trust
+from .validity import check_validity
+from .vc_jwt import looks_like_jwt, verify_vc_jwt
 
 VC_V1 = "https://www.w3.org/2018/credentials/v1"
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
+MAX_NESTING = 3
 
 
 class ContextSource(Protocol):
@@ -39,6 +55,10 @@ def _status_for(exc: VCError) -> Status:
     return Status.ERROR if exc.code.startswith(("fetch.", "did.not_found")) else Status.FAILED
 
 
+def _skipped(check: str, why: str) -> CheckResult:
+    return CheckResult(check, Status.SKIPPED, None, why)
+
+
 def issuer_id(credential: Mapping[str, Any]) -> str | None:
     """The issuer's identifier, from a string or an object's ``id``; ``None`` if malformed."""
     issuer = credential.get("issuer")
@@ -49,28 +69,64 @@ def issuer_id(credential: Mapping[str, Any]) -> str | None:
     return None
 
 
-class Verifier:
-    """Decides whether a credential can be trusted, with every outside effect injected."""
+def _first_context(document: Mapping[str, Any]) -> Any:
+    ctx = document.get("@context")
+    return ctx[0] if isinstance(ctx, list) and ctx else ctx
 
-    def __init__(self, *, contexts: ContextSource, keys: KeyLookup, clock: Clock | None = None,
-                 suites: SuiteRegistry | None = None, policy: Policy | None = None) -> None:
+
+def _types(document: Mapping[str, Any]) -> list[str]:
+    value = document.get("type")
+    items = value if isinstance(value, list) else [value]
+    return [t for t in items if isinstance(t, str)]
+
+
+class Verifier:
+    """Decides whether a credential or presentation can be trusted.
+
+    Every outside effect is injected: ``contexts`` (pinned JSON-LD contexts), ``keys`` (DID and
+    controller documents), ``fetcher`` (status lists, hosted badges), ``clock`` and ``policy``.
+    """
+
+    def __init__(self, *, contexts: ContextSource, keys: KeyLookup, fetcher: Fetcher | None = None,
+                 clock: Clock | None = None, suites: SuiteRegistry | None = None,
+                 policy: Policy | None = None, trust_list: TrustList | None = None,
+                 challenges: ChallengeStore | None = None, status_cache_ttl: float = 300.0) -> None:
         self.contexts = contexts
         self.keys = keys
+        self.fetcher: Fetcher = fetcher if fetcher is not None else StaticFetcher({})
         self.clock = clock or SystemClock()
         self.policy = policy or Policy()
         self.suites = suites or default_suites()
+        self.trust_list = trust_list
+        self.challenges = challenges
         self.proofs = ProofChecker(self.suites, keys, self.clock, contexts.document_loader)
+        self.status = StatusChecker(self.fetcher, self.clock, self._verify_status_list,
+                                    cache_ttl=status_cache_ttl,
+                                    allow_other_issuer=self.policy.allow_other_status_issuer)
 
     # -- input ---------------------------------------------------------------------------
-    def _parse(self, data: Any) -> dict[str, Any]:
+    def _json(self, data: Any) -> Any:
         if isinstance(data, (bytes, bytearray, memoryview)):
-            data = loads(bytes(data), max_bytes=self.policy.max_input_bytes)
-        elif isinstance(data, str):
-            data = loads(data, max_bytes=self.policy.max_input_bytes)
-        if not isinstance(data, dict):
-            raise ParseError("parse.not_an_object",
-                             f"a credential is a JSON object, this is a {type(data).__name__}")
+            return loads(bytes(data), max_bytes=self.policy.max_input_bytes)
+        if isinstance(data, str):
+            return loads(data, max_bytes=self.policy.max_input_bytes)
         return data
+
+    def _as_text(self, data: Any) -> str | None:
+        """The input as text when it is a compact token (JWT/SD-JWT), else ``None``."""
+        if isinstance(data, (bytes, bytearray, memoryview)):
+            raw = bytes(data)
+            if len(raw) > self.policy.max_input_bytes or raw[:1] in (b"{", b"[") or not raw.strip():
+                return None
+            try:
+                text = raw.decode("ascii").strip()
+            except UnicodeDecodeError:
+                return None
+        elif isinstance(data, str):
+            text = data.strip()
+        else:
+            return None
+        return text if text[:2] == "ey" and "." in text else None
 
     # -- checks --------------------------------------------------------------------------
     def check_context(self, document: Mapping[str, Any], *, kind: str = "credential") -> CheckResult:
@@ -105,7 +161,8 @@ class Verifier:
         return CheckResult("context", Status.PASSED, None,
                            f"all {len(items)} contexts are pinned and available")
 
-    def proof_checks(self, outcome: ProofOutcome, issuer: str | None) -> list[CheckResult]:
+    def proof_checks(self, outcome: ProofOutcome, issuer: str | None, *,
+                     controller_name: str = "issuer") -> list[CheckResult]:
         """The ``proof`` (integrity) and ``issuer`` (key belongs to the issuer) results."""
         checks: list[CheckResult] = []
         details = {"proofs": [
@@ -121,8 +178,10 @@ class Verifier:
                                       "is exactly what was signed", details=details))
         else:
             assert first is not None
-            checks.append(CheckResult("proof", _status_for(first), first.code, first.message, first.path,
-                                      details))
+            checks.append(CheckResult("proof", _status_for(first), first.code, first.message,
+                                      first.path, details))
+        if controller_name != "issuer":
+            return checks
         if issuer is None:
             checks.append(CheckResult("issuer", Status.FAILED, "format.invalid_issuer",
                                       "the credential names no issuer to check the key against",
@@ -139,36 +198,254 @@ class Verifier:
         if problem is not None:
             checks.append(_failed("issuer", problem, _status_for(problem)))
         elif first is not None:
-            checks.append(CheckResult("issuer", Status.SKIPPED, None,
-                                      "not decided: there is no valid signature to attribute to "
-                                      "the issuer"))
+            checks.append(_skipped("issuer", "not decided: there is no valid signature to "
+                                             "attribute to the issuer"))
         else:
             checks.append(CheckResult("issuer", Status.FAILED, "proof.issuer_key_mismatch",
                                       "no valid proof was made with a key of the issuer"))
         return checks
 
-    # -- entry points --------------------------------------------------------------------
-    def verify_credential(self, data: Any, *, label: str = "<input>") -> VerificationReport:
-        """Verify one credential (parsed JSON, JSON text or bytes). Never raises for bad input."""
-        try:
-            credential = self._parse(data)
-        except ParseError as exc:
-            return VerificationReport(label, "unknown", (_failed("parse", exc),))
-        checks = [CheckResult("parse", Status.PASSED, None, "read as a JSON-LD credential")]
-        fmt = "vc2" if _first_context(credential) == VC_V2 else "vc1"
+    def _trust(self, credential: Mapping[str, Any], issuer: str | None) -> CheckResult:
+        return check_trust(self.trust_list, issuer, achievement_types(credential),
+                           require_trusted=self.policy.require_trusted)
+
+    def _openbadges(self, credential: Mapping[str, Any], recipient: str | None,
+                    depth: int) -> CheckResult:
+        result = check_openbadges(credential, recipient=recipient)
+        if result.status is not Status.PASSED or depth >= MAX_NESTING:
+            return result
+        endorsements = []
+        for path, endorsement in embedded_endorsements(credential):
+            report = self._verify_jsonld(endorsement, label=path, recipient=None, depth=depth + 1,
+                                         check_status=True)
+            endorsements.append({"path": path, "issuer": issuer_id(endorsement),
+                                 "verified": report.verified,
+                                 "problems": [c.code for c in report.errors]})
+        if not endorsements:
+            return result
+        details = dict(result.details, endorsements=endorsements)
+        bad = [e for e in endorsements if not e["verified"]]
+        if bad:
+            return CheckResult("openbadges", Status.WARNING, "openbadges.endorsement_invalid",
+                               f"{len(bad)} of {len(endorsements)} embedded endorsements do not "
+                               "verify; the badge itself is judged without them",
+                               str(bad[0]["path"]), details)
+        return replace(result, message=result.message + f"; {len(endorsements)} endorsement"
+                       f"{'s' if len(endorsements) > 1 else ''} verified", details=details)
+
+    def _verify_status_list(self, document: dict[str, Any]) -> tuple[bool, str | None, str]:
+        """Full verification of a status list credential (no status check of its own)."""
+        report = self._verify_jsonld(document, label=str(document.get("id")), recipient=None,
+                                     depth=MAX_NESTING, check_status=False, check_trust=False)
+        reasons = ", ".join(sorted({c.code or c.id for c in report.errors}))
+        return report.verified, issuer_id(document), reasons or "verified"
+
+    # -- formats -------------------------------------------------------------------------
+    def _verify_jsonld(self, credential: dict[str, Any], *, label: str, recipient: str | None,
+                       depth: int, check_status: bool = True, check_trust: bool = True,
+                       parse_note: str = "read as a JSON-LD credential",
+                       fmt: str | None = None) -> VerificationReport:
+        checks = [CheckResult("parse", Status.PASSED, None, parse_note)]
+        fmt = fmt or ("vc2" if _first_context(credential) == VC_V2 else "vc1")
+        checks.append(check_format(credential))
         context = self.check_context(credential)
         checks.append(context)
-        if context.status is not Status.PASSED:
-            checks.append(CheckResult("proof", Status.SKIPPED, None,
-                                      "not checked: the contexts could not be loaded safely"))
-            return VerificationReport(label, fmt, tuple(checks))
         issuer = issuer_id(credential)
-        outcome = self.proofs.verify(credential, purpose="assertionMethod",
-                                     expected_controller=issuer)
-        checks.extend(self.proof_checks(outcome, issuer))
+        if context.status is Status.PASSED:
+            outcome = self.proofs.verify(credential, purpose="assertionMethod",
+                                         expected_controller=issuer)
+            checks.extend(self.proof_checks(outcome, issuer))
+        else:
+            checks.append(_skipped("proof", "not checked: the contexts could not be loaded safely"))
+        return self._finish(credential, checks, label, fmt, recipient, depth, issuer,
+                            check_status=check_status, check_trust=check_trust)
+
+    def _finish(self, credential: Mapping[str, Any], checks: list[CheckResult], label: str,
+                fmt: str, recipient: str | None, depth: int, issuer: str | None, *,
+                check_status: bool = True, check_trust: bool = True) -> VerificationReport:
+        """The checks that are the same whatever the proof format: dates, status, trust, OB."""
+        checks.append(check_validity(credential, self.clock, self.policy.clock_skew))
+        proof = next((c for c in checks if c.id == "proof"), None)
+        if not check_status:
+            pass
+        elif proof is not None and proof.status is Status.PASSED:
+            checks.append(self.status.check(credential))
+        else:
+            checks.append(_skipped("status", "not checked: the credential's content is not "
+                                             "shown to be the issuer's"))
+        if check_trust:
+            checks.append(self._trust(credential, issuer))
+        checks.append(self._openbadges(credential, recipient, depth))
         return VerificationReport(label, fmt, tuple(checks))
 
+    def _verify_jwt(self, token: str, *, label: str, recipient: str | None,
+                    depth: int) -> VerificationReport:
+        if "~" in token:
+            return VerificationReport(label, "sd-jwt-vc", (
+                CheckResult("parse", Status.PASSED, None, "read as an SD-JWT VC"),
+                CheckResult("proof", Status.ERROR, "proof.unsupported_type",
+                            "SD-JWT VC verification is not available in this version; the "
+                            "credential was not checked"),
+            ))
+        result = verify_vc_jwt(token, self.keys, clock=self.clock)
+        if result.credential is None:
+            error = result.error or ParseError("jwt.malformed")
+            return VerificationReport(label, "unknown", (_failed("parse", error),))
+        credential = result.credential
+        fmt = result.form or "vc-jwt"
+        checks = [CheckResult("parse", Status.PASSED, None, f"read as a {fmt} token"),
+                  check_format(credential), self.check_context(credential)]
+        issuer = result.issuer or issuer_id(credential)
+        if result.error is None:
+            checks.append(CheckResult("proof", Status.PASSED, None,
+                                      "the token's EdDSA signature is valid",
+                                      details={"verificationMethod": result.vm_id}))
+        else:
+            checks.append(_failed("proof", result.error, _status_for(result.error)))
+        binding = result.binding
+        if result.error is not None and (binding is None or binding.problem is None):
+            checks.append(_skipped("issuer", "not decided: there is no valid signature"))
+        elif binding is not None and binding.problem is not None:
+            checks.append(_failed("issuer", binding.problem, _status_for(binding.problem)))
+        else:
+            checks.append(CheckResult("issuer", Status.PASSED, None,
+                                      f"the signing key belongs to {issuer}"))
+        for finding in result.validity:
+            checks.append(_failed("validity", finding))
+        return self._finish(credential, checks, label, fmt, recipient, depth, issuer)
 
-def _first_context(document: Mapping[str, Any]) -> Any:
-    ctx = document.get("@context")
-    return ctx[0] if isinstance(ctx, list) and ctx else ctx
+    def _verify_ob2(self, source: str | dict[str, Any], *, label: str, recipient: str | None,
+                    signed: str | None = None) -> VerificationReport:
+        checks = [CheckResult("parse", Status.PASSED, None, "read as an Open Badges 2.0 assertion")]
+        try:
+            bundle = (ob2.verify_signed_assertion(signed, self.fetcher) if signed
+                      else ob2.load_hosted_assertion(source, self.fetcher))
+        except FetchError as exc:
+            gone = hosted_assertion_gone(exc)
+            if gone is not None:
+                checks.append(CheckResult("proof", Status.SKIPPED, None,
+                                          "the issuer's host says the assertion is gone"))
+                checks.append(gone)
+            else:
+                checks.append(_failed("proof", exc, Status.ERROR))
+            return VerificationReport(label, "ob2", tuple(checks))
+        except VCError as exc:
+            checks.append(_failed("proof", exc, _status_for(exc)))
+            return VerificationReport(label, "ob2", tuple(checks))
+        if isinstance(bundle, ob2.Ob2Revoked):
+            checks.append(CheckResult("proof", Status.SKIPPED, None,
+                                      "the issuer's host says the assertion is gone"))
+            checks.append(CheckResult("status", Status.FAILED, "status.revoked",
+                                      "the issuer's host answers 410 Gone: the badge was withdrawn"))
+            return VerificationReport(label, "ob2", tuple(checks))
+        how = ("signed by a key the issuer publishes" if bundle.verification == "signed"
+               else "fetched from the issuer's own site (hosted verification)")
+        checks.append(CheckResult("proof", Status.PASSED, None, f"the assertion was {how}",
+                                  details={"verification": bundle.verification}))
+        if bundle.revoked:
+            checks.append(CheckResult("status", Status.FAILED, "status.revoked",
+                                      "the hosted assertion says it is revoked"))
+        else:
+            checks.append(check_ob2_revocation(bundle.assertion, bundle.issuer, self.fetcher))
+        issuer = bundle.issuer.get("id") if isinstance(bundle.issuer.get("id"), str) else None
+        checks.append(check_trust(self.trust_list, issuer, (),
+                                  require_trusted=self.policy.require_trusted))
+        checks.append(check_ob2(bundle.assertion, bundle.badge_class, bundle.issuer,
+                                recipient=recipient))
+        return VerificationReport(label, "ob2", tuple(checks))
+
+    def _verify_baked(self, data: bytes, *, label: str, recipient: str | None,
+                      depth: int) -> VerificationReport:
+        try:
+            badge = baked.read_baked(data)
+        except VCError as exc:
+            return VerificationReport(label, "image", (_failed("parse", exc),))
+        note = f"a badge baked into a {badge.kind.upper()} image"
+        if badge.payload_kind == "url":
+            if badge.spec != "ob2":
+                return VerificationReport(label, "image", (CheckResult(
+                    "parse", Status.FAILED, "openbadges.invalid_image",
+                    "an Open Badges 3.0 image must carry the credential, not a link"),))
+            inner = self._verify_ob2(badge.payload, label=label, recipient=recipient)
+        else:
+            inner = self._dispatch(badge.payload, label=label, recipient=recipient, depth=depth + 1)
+        first = inner.checks[0] if inner.checks else None
+        if first is not None and first.id == "parse" and first.status is Status.PASSED:
+            parse = replace(first, message=f"{first.message}, from {note}")
+            inner = replace(inner, checks=(parse, *inner.checks[1:]))
+        return replace(inner, format=f"{inner.format}+{badge.kind}")
+
+    def _dispatch(self, data: Any, *, label: str, recipient: str | None,
+                  depth: int) -> VerificationReport:
+        if depth > MAX_NESTING:
+            return VerificationReport(label, "unknown", (CheckResult(
+                "parse", Status.FAILED, "parse.unknown_format", "credentials nested too deeply"),))
+        if isinstance(data, (bytes, bytearray, memoryview)) and (
+                baked.is_png(bytes(data)) or baked.is_svg(bytes(data))):
+            return self._verify_baked(bytes(data), label=label, recipient=recipient, depth=depth)
+        token = self._as_text(data)
+        if token is not None:
+            if looks_like_jwt(token.split("~", 1)[0]):
+                return self._verify_jwt(token, label=label, recipient=recipient, depth=depth)
+        try:
+            document = self._json(data)
+        except ParseError as exc:
+            return VerificationReport(label, "unknown", (_failed("parse", exc),))
+        if isinstance(document, str) and document.startswith("ey") and looks_like_jwt(document):
+            return self._verify_jwt(document, label=label, recipient=recipient, depth=depth)
+        if not isinstance(document, dict):
+            problem = ParseError("parse.not_an_object",
+                                 f"a credential is a JSON object, this is a {type(document).__name__}")
+            return VerificationReport(label, "unknown", (_failed("parse", problem),))
+        if ob2.is_ob2(document):
+            verification = document.get("verification")
+            if isinstance(verification, dict) and verification.get("type") in ("signed", "SignedBadge"):
+                return VerificationReport(label, "ob2", (CheckResult(
+                    "parse", Status.FAILED, "parse.unknown_format",
+                    "a signed Open Badges 2.0 assertion must be given as its JWS"),))
+            return self._verify_ob2(document, label=label, recipient=recipient)
+        if "VerifiablePresentation" in _types(document):
+            return self.verify_presentation(document, label=label)
+        return self._verify_jsonld(document, label=label, recipient=recipient, depth=depth)
+
+    # -- entry points --------------------------------------------------------------------
+    def verify_credential(self, data: Any, *, label: str = "<input>",
+                          recipient: str | None = None) -> VerificationReport:
+        """Verify one credential in any supported form. Never raises for bad input."""
+        try:
+            return self._dispatch(data, label=label, recipient=recipient, depth=0)
+        except (VCError, RecursionError) as exc:  # a defect below must still give a report
+            code = exc.code if isinstance(exc, VCError) else "parse.malformed_json"
+            return VerificationReport(label, "unknown", (CheckResult(
+                "parse", Status.ERROR, code, f"verification stopped: {exc}"),))
+
+    def verify_presentation(self, data: Any, *, challenge: str | None = None,
+                            domain: str | None = None, label: str = "<input>") -> VerificationReport:
+        """Verify a presentation bound to ``challenge`` and ``domain``, and every credential in it."""
+        try:
+            document = self._json(data)
+        except ParseError as exc:
+            return VerificationReport(label, "unknown", (_failed("parse", exc),))
+        if not isinstance(document, dict):
+            problem = ParseError("parse.not_an_object", "a presentation is a JSON object")
+            return VerificationReport(label, "unknown", (_failed("parse", problem),))
+        checks = [CheckResult("parse", Status.PASSED, None, "read as a JSON-LD presentation"),
+                  check_format(document, kind="presentation")]
+        context = self.check_context(document, kind="presentation")
+        checks.append(context)
+        holder = document.get("holder") if isinstance(document.get("holder"), str) else None
+        outcome: ProofOutcome | None = None
+        if context.status is Status.PASSED:
+            outcome = self.proofs.verify(document, purpose="authentication",
+                                         expected_controller=holder)
+            checks.extend(self.proof_checks(outcome, holder, controller_name="holder"))
+        else:
+            checks.append(_skipped("proof", "not checked: the contexts could not be loaded safely"))
+        nested = []
+        items = document.get("verifiableCredential", [])
+        for i, item in enumerate(items if isinstance(items, list) else [items]):
+            nested.append(self.verify_credential(item, label=f"{label}#verifiableCredential[{i}]"))
+        checks.append(check_presentation(document, outcome, challenge=challenge, domain=domain,
+                                         challenges=self.challenges,
+                                         credentials_ok=all(r.verified for r in nested)))
+        return VerificationReport(label, "vp", tuple(checks), tuple(nested))

@@ -12,7 +12,10 @@ from verifier.clock import Clock, FixedClock, SystemClock, parse_datetime
 from verifier.fetch import Fetcher, RequestsFetcher, StaticFetcher
 from verifier.key_lookup import ResolverKeyLookup
 from verifier.policy import Policy
-from verifier.report import Status, VerificationReport
+from verifier.presentation import MemoryChallengeStore
+from verifier.rendering import render_text
+from verifier.report import Status
+from verifier.trust import TrustList
 from verifier.verification import Verifier
 
 from ..samples import sample_credential_path
@@ -21,23 +24,30 @@ from .contexts import add_context_options, build_context_store
 EXAMPLES = """examples:
   vcwallet verify badge.json
   vcwallet verify --json a.json b.json | jq .verified
+  vcwallet verify --trust district-trust.json --require-trusted badge.png
+  vcwallet verify --challenge 3f9a… --domain hr.lakeview.example presentation.json
   vcwallet verify --offline --url-map urls.json --contexts ./contexts badge.json
   cat badge.json | vcwallet verify -
 """
 
-_MARK = {Status.PASSED: "✔", Status.FAILED: "✘", Status.ERROR: "!", Status.SKIPPED: "-",
-         Status.WARNING: "⚠"}
-
 
 def add_parser(subparsers: Any) -> None:
     p = subparsers.add_parser(
-        "verify", help="verify credentials and print a report",
-        description="Verify credentials: parse, contexts, proof and issuer key.",
+        "verify", help="verify credentials, baked badges and presentations",
+        description="Verify credentials (JSON-LD, VC-JWT, Open Badges 2.0, baked PNG/SVG) and "
+                    "presentations, and print a report of named checks for each input.",
         epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("paths", nargs="*", metavar="PATH", help="credential files, or - for stdin")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="files to verify, or - for stdin")
     p.add_argument("--sample", nargs="?", const="valid", choices=["valid", "tampered"],
                    help="verify the bundled sample badge (or its tampered copy)")
     p.add_argument("--json", action="store_true", help="one JSON object per input, one per line")
+    p.add_argument("--challenge", help="the challenge you sent (required for presentations)")
+    p.add_argument("--domain", help="your domain, as sent in the request (required for presentations)")
+    p.add_argument("--trust", type=Path, metavar="FILE", help="a trust list of accepted issuers")
+    p.add_argument("--require-trusted", action="store_true",
+                   help="fail (not just warn) when the issuer is not on the trust list")
+    p.add_argument("--recipient", metavar="ID",
+                   help="the email or identifier the badge must have been issued to")
     p.add_argument("--url-map", type=Path, metavar="FILE",
                    help="serve these URLs from local files instead of the network "
                         "(JSON {\"urls\": {url: path}}, paths relative to the file)")
@@ -47,6 +57,8 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument("--now", metavar="ISO8601", help="verify as of this time")
     p.add_argument("--allow-test-contexts", action="store_true",
                    help="accept the VC examples contexts (test vectors only)")
+    p.add_argument("--allow-other-status-issuer", action="store_true",
+                   help="accept a status list signed by someone other than the issuer")
     add_context_options(p)
     p.set_defaults(func=run)
 
@@ -63,12 +75,16 @@ def build_verifier(args: argparse.Namespace) -> Verifier:
     """The verifier the CLI flags describe (also used by other commands)."""
     fetcher = _fetcher(args)
     clock: Clock = FixedClock(parse_datetime(args.now)) if args.now else SystemClock()
-    policy = Policy(production=not args.allow_test_contexts)
+    policy = Policy(production=not args.allow_test_contexts,
+                    require_trusted=args.require_trusted,
+                    allow_other_status_issuer=args.allow_other_status_issuer)
     contexts = build_context_store(args, allow_network=not args.offline and args.url_map is None,
                                    production=policy.production,
                                    fetcher=None if isinstance(fetcher, StaticFetcher) else fetcher)
     keys = ResolverKeyLookup.create(fetcher, clock)
-    return Verifier(contexts=contexts, keys=keys, clock=clock, policy=policy)
+    trust = TrustList.load(args.trust) if args.trust else None
+    return Verifier(contexts=contexts, keys=keys, fetcher=fetcher, clock=clock, policy=policy,
+                    trust_list=trust, challenges=MemoryChallengeStore())
 
 
 def _read(path: str) -> bytes:
@@ -77,16 +93,10 @@ def _read(path: str) -> bytes:
     return Path(path).read_bytes()
 
 
-def render(report: VerificationReport) -> str:
-    """Plain-language text for a person at a terminal."""
-    head = "VERIFIED" if report.verified else "NOT VERIFIED"
-    lines = [f"{report.input}: {head} ({report.format})"]
-    for check in report.checks:
-        mark = _MARK[check.status]
-        code = f" [{check.code}]" if check.code else ""
-        where = f" at {check.path}" if check.path and check.status is not Status.PASSED else ""
-        lines.append(f"  {mark} {check.id:<8} {check.message}{code}{where}")
-    return "\n".join(lines)
+def _is_presentation(data: bytes) -> bool:
+    """A cheap look at the top-level type, so presentations get the presentation checks."""
+    head = data[:4096]
+    return head.lstrip()[:1] == b"{" and b"VerifiablePresentation" in head
 
 
 def run(args: argparse.Namespace) -> int:
@@ -104,22 +114,33 @@ def run(args: argparse.Namespace) -> int:
             return 2
     try:
         verifier = build_verifier(args)
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError) as exc:  # bad --contexts dir, unreadable trust list or URL map
         print(f"vcwallet verify: {exc}", file=sys.stderr)
         return 2
     worst = 0
-    for path in args.paths:
+    progress = len(args.paths) > 1 and sys.stderr.isatty() and not args.json
+    for n, path in enumerate(args.paths, 1):
         try:
             data = _read(path)
         except OSError as exc:
             print(f"vcwallet verify: cannot read {path}: {exc.strerror or exc}", file=sys.stderr)
             worst = 2
             continue
-        report = verifier.verify_credential(data, label=path)
+        if progress:
+            print(f"\rverifying {n}/{len(args.paths)}…", end="", file=sys.stderr, flush=True)
+        if args.challenge or args.domain or _is_presentation(data):
+            report = verifier.verify_presentation(data, challenge=args.challenge, domain=args.domain,
+                                                  label=path)
+            if report.checks and report.checks[0].status is not Status.PASSED:
+                report = verifier.verify_credential(data, label=path, recipient=args.recipient)
+        else:
+            report = verifier.verify_credential(data, label=path, recipient=args.recipient)
+        if progress:
+            print("\r\033[K", end="", file=sys.stderr, flush=True)
         if args.json:
             print(json.dumps(report.to_json(), ensure_ascii=False))
         else:
-            print(render(report))
+            print(render_text(report))
         if not report.verified and worst == 0:
             worst = 1
     return worst

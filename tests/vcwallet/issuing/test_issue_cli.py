@@ -127,11 +127,12 @@ def test_issue_to_stdout_defaults_to_eddsa_rdfc(capsys: pytest.CaptureFixture[st
     check_signed(signed, key_file, ctx_dir)
 
 
+@pytest.mark.parametrize("suite", SUITE_NAMES)
 def test_verify_command_accepts_the_output(capsys: pytest.CaptureFixture[str], tmp_path: Path,
-                                           ctx_dir: str, key_file: Path) -> None:
+                                           ctx_dir: str, key_file: Path, suite: str) -> None:
     out = tmp_path / "badge.json"
     assert run(capsys, "issue", str(template(tmp_path)), "--key", str(key_file), "--out", str(out),
-               "--contexts", ctx_dir)[0] == 0
+               "--suite", suite, "--contexts", ctx_dir)[0] == 0
     code, stdout, _ = run(capsys, "verify", "--json", "--offline", "--contexts", ctx_dir, str(out))
     assert code == 0, stdout
     assert json.loads(stdout)["verified"] is True
