@@ -336,7 +336,7 @@ def test_domains_under(world: Path) -> None:
 
 def test_command_line(world: Path) -> None:
     process = subprocess.Popen(
-        [sys.executable, "-m", "fixtures.host", "--root", str(world), "--domain", LAB],
+        [sys.executable, "-m", "vcwallet.demo.host", "--root", str(world), "--domain", LAB],
         cwd=REPO, stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
     try:
         assert process.stdout is not None

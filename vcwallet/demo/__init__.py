@@ -1,0 +1,1 @@
+"""The demo: the bundled issuer world, served by a local HTTPS host, for ``vcwallet demo``."""
