@@ -1,0 +1,1 @@
+"""Modal dialogs: errors with codes and advice, confirmations, text and file prompts."""

@@ -1,0 +1,1 @@
+"""Full screens: unlock, the main wallet/verify-desk screen, badge detail, present flow, help."""

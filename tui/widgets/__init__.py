@@ -1,0 +1,1 @@
+"""Reusable widgets: the report checklist, status pills, the badge card."""
