@@ -55,7 +55,16 @@ class VCWalletApp(App[None]):
         yield WalletView(id="wallet")
 
     def on_mount(self) -> None:
-        self.push_screen(MainScreen())
+        if self.services.wallet is None and self.services.open_wallet is not None:
+            from .screens.unlock import UnlockScreen
+
+            def unlocked(wallet: object) -> None:
+                self.services.wallet = wallet
+                self.push_screen(MainScreen())
+
+            self.push_screen(UnlockScreen(), unlocked)
+        else:
+            self.push_screen(MainScreen())
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
@@ -74,6 +83,9 @@ class VCWalletApp(App[None]):
         self.push_screen(HelpScreen())
 
     def on_unmount(self) -> None:
+        wallet = self.services.wallet
+        if wallet is not None and hasattr(wallet, "close"):
+            wallet.close()
         if self.services.cleanup is not None:
             self.services.cleanup()
 

@@ -11,6 +11,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from .commands import app_cmds
 from .commands import contexts as contexts_cmd
 from .commands import issue as issue_cmd
 from .commands import keys as keys_cmd
@@ -39,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     issue_cmd.add_parser(subparsers)
     status_cmd.add_parser(subparsers)
     contexts_cmd.add_parser(subparsers)
+    app_cmds.add_parser(subparsers)
     return parser
 
 

@@ -78,6 +78,16 @@ class VerificationReport:
     def errors(self) -> list[CheckResult]:
         return [c for c in self.checks if c.status in (Status.FAILED, Status.ERROR)]
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> VerificationReport:
+        """Rebuild a report saved with :meth:`to_json` (e.g. the one a wallet stores)."""
+        checks = tuple(
+            CheckResult(c["id"], Status(c["status"]), c.get("code"), c.get("message", ""),
+                        c.get("path"), dict(c.get("details") or {}))
+            for c in data.get("checks", []) if c.get("id") in CHECK_IDS)
+        nested = tuple(cls.from_json(r) for r in data.get("credentials", []))
+        return cls(str(data.get("input", "")), str(data.get("format", "unknown")), checks, nested)
+
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "input": self.input,
