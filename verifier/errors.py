@@ -116,6 +116,9 @@ CODES: dict[str, str] = {
     "presentation.challenge_reused": "This challenge has already been used by a passing presentation.",
     "presentation.holder_mismatch": "The presentation was not signed by its holder.",
     "presentation.invalid": "The presentation is malformed.",
+    "request.invalid": "The presentation request is malformed, or a presentation cannot be built for it.",
+    "request.ledger_invalid": "The challenge ledger file is unreadable or malformed.",
+    "request.unconfirmed": "A chosen credential is revoked, expired, untrusted or unverified; presenting it needs the holder's confirmation.",
     # JOSE / JWT / SD-JWT
     "jwt.malformed": "The JWT is not three base64url parts of JSON.",
     "jwt.algorithm_not_allowed": "The JWT algorithm is not allowed (none, HMAC, off the allowlist).",
@@ -133,6 +136,7 @@ CODES: dict[str, str] = {
     "sdjwt.unsupported_hash": "The _sd_alg is not supported.",
     "sdjwt.kb_missing": "The key-binding JWT is missing.",
     "sdjwt.kb_invalid": "The key-binding JWT is wrong (nonce, aud, iat, sd_hash or key).",
+    "sdjwt.unknown_path": "A claim path asked for is not in the SD-JWT (or is malformed).",
     # issuing (small issuers)
     "issue.invalid_credential": "The credential to issue breaks the data model.",
     "issue.key_mismatch": "The signing key does not belong to the credential's issuer.",
@@ -154,6 +158,8 @@ CODES: dict[str, str] = {
     "wallet.exists": "A wallet already exists at this path.",
     "wallet.insecure_file": "The wallet file is a symlink or readable by others.",
     "wallet.kdf_params_invalid": "The stored key-derivation parameters are out of bounds.",
+    "wallet.busy": "Another process kept the wallet locked for longer than the busy timeout.",
+    "wallet.ambiguous_id": "A short record id matches more than one record; give more characters.",
 }
 
 

@@ -17,18 +17,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
-
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
-from cryptography.hazmat.primitives.serialization import load_pem_public_key
 
 from .errors import FetchError, FormatError, ProofError, VCError
 from .fetch.base import Fetcher
 from .json_reader import loads
 from .multibase import b64url_decode
+
+if TYPE_CHECKING:  # ``cryptography`` is imported only when an RS256 assertion is checked
+    from cryptography.hazmat.primitives.asymmetric import rsa
 
 OB2_CONTEXT = "https://w3id.org/openbadges/v2"
 _ACCEPT = "application/ld+json, application/json;q=0.9"
@@ -232,6 +230,9 @@ def _jws_json(text: str, what: str) -> dict[str, Any]:
 
 
 def _rsa_key(entry: Mapping[str, Any], key_id: str) -> rsa.RSAPublicKey:
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.hazmat.primitives.serialization import load_pem_public_key
+
     pem = entry.get("publicKeyPem")
     if not isinstance(pem, str):
         raise ProofError("vm.unsupported_type", f"key {key_id} has no publicKeyPem",
@@ -317,6 +318,10 @@ def verify_signed_assertion(jws: str, fetcher: Fetcher) -> Ob2Bundle:
         raise FormatError("openbadges.invalid", "verification.creator is not an http(s) URL",
                           path="$.verification.creator")
     badge_class, issuer = _badge_and_issuer(assertion, fetcher)
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding
+
     signing_input = f"{parts[0]}.{parts[1]}".encode("ascii")
     for key_id, key in _issuer_keys(issuer, creator, fetcher):
         try:

@@ -69,6 +69,16 @@ def _domains(proof: Mapping[str, Any]) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
+def holder_id(document: Mapping[str, Any]) -> str | None:
+    """The holder's identifier, from a string or an object's ``id`` (VCDM 2.0 allows both)."""
+    holder = document.get("holder")
+    if isinstance(holder, str):
+        return holder
+    if isinstance(holder, dict) and isinstance(holder.get("id"), str):
+        return str(holder["id"])
+    return None
+
+
 def check_presentation(document: Mapping[str, Any], outcome: ProofOutcome | None, *,
                        challenge: str | None, domain: str | None,
                        challenges: ChallengeStore | None = None,
@@ -91,8 +101,8 @@ def check_presentation(document: Mapping[str, Any], outcome: ProofOutcome | None
     if not any(domain in _domains(p) for p in auth):
         return _fail("presentation.domain_mismatch",
                      "the presentation was made for another verifier's domain", "$.proof.domain")
-    holder = document.get("holder")
-    if not isinstance(holder, str):
+    holder = holder_id(document)
+    if holder is None:
         return _fail("presentation.holder_mismatch",
                      "the presentation names no holder, so the signer cannot be bound to anyone",
                      "$.holder")

@@ -25,18 +25,17 @@ import threading
 import time
 import zlib
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any
 from urllib.parse import SplitResult, urljoin, urlsplit, urlunsplit
-
-import requests
-import requests.adapters
-import urllib3.connection
-import urllib3.connectionpool
-import urllib3.exceptions
-import urllib3.util.connection
 
 from ..errors import FetchError
 from .base import DEFAULT_MAX_BYTES, FetchResponse
+
+if TYPE_CHECKING:
+    import requests
+
+# ``requests`` and ``urllib3`` (about 0.1 s of imports) are loaded on the first fetch, not here:
+# an offline ``vcwallet verify`` never pays for them. See ``_transport``.
 
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _CHUNK = 16 * 1024
@@ -111,71 +110,6 @@ def _guard(sock: socket.socket) -> socket.socket:
         sock.close()
         raise _ForbiddenPeer(peer)
     return sock
-
-
-def _open(conn: urllib3.connection.HTTPConnection, default: Callable[[], socket.socket],
-          connect_to: ConnectTo, check_peer: bool) -> socket.socket:
-    """Dial the caller's chosen address for a ``connect_to`` origin, else the normal (guarded) way."""
-    target = connect_to.get(_route_key(conn.host, conn.port))
-    if target is None:
-        sock = default()
-        return _guard(sock) if check_peer else sock
-    try:
-        return urllib3.util.connection.create_connection(
-            target, conn.timeout, source_address=conn.source_address,
-            socket_options=conn.socket_options)
-    except TimeoutError as exc:
-        raise urllib3.exceptions.ConnectTimeoutError(conn, f"connecting to {target} timed out") from exc
-    except OSError as exc:
-        raise urllib3.exceptions.NewConnectionError(conn, f"cannot connect to {target}: {exc}") from exc
-
-
-class _GuardedHTTPConnection(urllib3.connection.HTTPConnection):
-    connect_to: ClassVar[ConnectTo] = {}
-    check_peer: ClassVar[bool] = True
-
-    def _new_conn(self) -> socket.socket:
-        return _open(self, super()._new_conn, self.connect_to, self.check_peer)
-
-
-class _GuardedHTTPSConnection(urllib3.connection.HTTPSConnection):
-    connect_to: ClassVar[ConnectTo] = {}
-    check_peer: ClassVar[bool] = True
-
-    def _new_conn(self) -> socket.socket:
-        return _open(self, super()._new_conn, self.connect_to, self.check_peer)
-
-
-class _GuardedHTTPPool(urllib3.connectionpool.HTTPConnectionPool):
-    ConnectionCls = _GuardedHTTPConnection
-
-
-class _GuardedHTTPSPool(urllib3.connectionpool.HTTPSConnectionPool):
-    ConnectionCls = _GuardedHTTPSConnection
-
-
-class _GuardedAdapter(requests.adapters.HTTPAdapter):
-    """An adapter whose connections check their peer address after connecting.
-
-    Its pool and connection classes are subclasses made for this adapter, so one fetcher's
-    ``connect_to`` routes never leak into another's.
-    """
-
-    def __init__(self, connect_to: ConnectTo | None = None, check_peer: bool = True) -> None:
-        settings = {"connect_to": dict(connect_to or {}), "check_peer": check_peer}
-        http = type("_HTTPConnection", (_GuardedHTTPConnection,), settings)
-        https = type("_HTTPSConnection", (_GuardedHTTPSConnection,), settings)
-        self._pool_classes = {
-            "http": cast(type[_GuardedHTTPPool],
-                         type("_HTTPPool", (_GuardedHTTPPool,), {"ConnectionCls": http})),
-            "https": cast(type[_GuardedHTTPSPool],
-                          type("_HTTPSPool", (_GuardedHTTPSPool,), {"ConnectionCls": https})),
-        }
-        super().__init__()
-
-    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
-        super().init_poolmanager(*args, **kwargs)
-        self.poolmanager.pool_classes_by_scheme = dict(self._pool_classes)
 
 
 def _origin(parts: SplitResult) -> tuple[str, str, int]:
@@ -286,6 +220,10 @@ class RequestsFetcher:
 
     def _session(self) -> requests.Session:
         """Built lazily so constructing a fetcher never touches the environment or network."""
+        import requests
+
+        from ._transport import GuardedAdapter
+
         with self._lock:
             if self._session_obj is None:
                 session = requests.Session()
@@ -296,8 +234,8 @@ class RequestsFetcher:
                 # the resolve-first check below is the only address guard.
                 guarded = not self._allow_private and not self._trust_env and not self._proxies
                 if guarded or self._connect_to:
-                    session.mount("https://", _GuardedAdapter(self._connect_to, guarded))
-                    session.mount("http://", _GuardedAdapter(self._connect_to, guarded))
+                    session.mount("https://", GuardedAdapter(self._connect_to, guarded))
+                    session.mount("http://", GuardedAdapter(self._connect_to, guarded))
                 self._session_obj = session
             return self._session_obj
 
@@ -350,6 +288,8 @@ class RequestsFetcher:
                                  details={"host": host, "address": address})
 
     def _get(self, url: str, accept: str | None) -> requests.Response:
+        import requests
+
         headers = {"User-Agent": self._user_agent, "Accept-Encoding": "gzip, deflate"}
         if accept:
             headers["Accept"] = accept
@@ -367,6 +307,9 @@ class RequestsFetcher:
                              details={"url": url}) from exc
 
     def _read(self, response: requests.Response, cap: int, deadline: float) -> bytes:
+        import requests
+        import urllib3.exceptions
+
         encoding = response.headers.get("Content-Encoding", "").strip().lower()
         body = _BoundedBody(encoding, cap)
         declared = response.headers.get("Content-Length", "")

@@ -532,7 +532,9 @@ def _combine(results: list[_EntryResult]) -> CheckResult:
             details["messages"] = messages
         return CheckResult("status", Status.PASSED, None, message, None, details)
     details["outcome"] = deciding.outcome
-    message = deciding.message
+    message = deciding.message.rstrip()
     if deciding.status is Status.ERROR:
+        if not message.endswith((".", "!", "?")):
+            message += "."  # entry messages are clauses; this one is followed by another sentence
         message += " The credential's status is unknown, so it cannot be trusted yet; try again later."
     return CheckResult("status", deciding.status, deciding.code, message, deciding.path, details)
