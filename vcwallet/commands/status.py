@@ -106,6 +106,9 @@ def add_parser(subparsers: Any) -> None:
                                 help="also clear a revocation (only to undo a mistake)")
         _key_options(change)
         change.set_defaults(func=run)
+    from .sdjwt_status import add_token_list_parser
+
+    add_token_list_parser(actions)
 
 
 def _index_arg(text: str) -> int:

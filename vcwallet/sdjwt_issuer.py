@@ -1,0 +1,542 @@
+"""Issuing Open Badges 3.0-shaped credentials as SD-JWT VCs, and keeping their Token Status List.
+
+An SD-JWT VC lets the learner show a badge without showing everything in it. The issuer decides
+what *can* be withheld; the holder later decides what *is*. For badges the split is:
+
+- always visible: the issuer, the achievement's name and type (and the rest of the achievement
+  definition, which is public anyway), ``vct``, the dates that decide validity (``iat``,
+  ``nbf``, ``exp``), the holder key (``cnf``) and the status reference;
+- disclosable one by one (:data:`OB3_DISCLOSABLE`): the recipient's name and identifiers, each
+  evidence item, each result *and* each result's score inside it (nested), each alignment, and
+  the award and activity dates.
+
+Each object that hides claims also carries a few *decoy* digests, so a verifier cannot count
+how many claims were withheld. Salts are 128 random bits. The credential is signed with EdDSA
+(``typ: dc+sd-jwt``), the only algorithm the verifier accepts.
+
+:class:`TokenStatusListManager` keeps one Token Status List on disk: ``LIST.jwt`` is the signed
+Status List Token to publish at its URI; ``LIST.state.json`` is private bookkeeping (which
+indexes are handed out) and must never be published. Indexes are allocated at random.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import secrets
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from verifier.clock import Clock, SystemClock, parse_datetime
+from verifier.did import parse_did_key
+from verifier.errors import ParseError, VCError
+from verifier.jose import parse_compact, sign_compact
+from verifier.json_reader import loads
+from verifier.keys import Ed25519KeyPair, Ed25519PublicKey
+from verifier.multibase import b64url_encode
+from verifier.sdjwt.disclosure import Disclosure, encode_disclosure
+from verifier.sdjwt.paths import ALL_BELOW, ANY, ClaimPath, format_path, parse_path
+from verifier.sdjwt.reconstruct import RESERVED_NAMES, SD_ALG
+from verifier.sdjwt.status_list import (
+    INVALID,
+    SUSPENDED,
+    VALID,
+    StatusReference,
+    TokenStatusList,
+    parse_status_claim,
+    status_list_token,
+)
+from verifier.sdjwt.token import join_sd_jwt, split_sd_jwt
+from verifier.sdjwt.verify import ALWAYS_VISIBLE_CLAIMS
+from verifier.status import StatusError
+from verifier.vc_jwt import key_id_for
+
+from .keyfile import write_atomic
+
+SD_JWT_VC_TYP = "dc+sd-jwt"
+#: The ``vct`` used for Open Badges 3.0 credentials issued as SD-JWT VCs.
+OB3_VCT = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"
+#: What a badge's holder may withhold, one claim at a time (patterns; absent claims are skipped).
+OB3_DISCLOSABLE: tuple[str, ...] = (
+    "credentialSubject.id",
+    "credentialSubject.name",
+    "credentialSubject.identifier[*]",
+    "credentialSubject.result[*]",
+    "credentialSubject.result[*].value",
+    "credentialSubject.result[*].achievedLevel",
+    "credentialSubject.achievement.alignment[*]",
+    "credentialSubject.activityStartDate",
+    "credentialSubject.activityEndDate",
+    "credentialSubject.creditsEarned",
+    "credentialSubject.term",
+    "credentialSubject.role",
+    "credentialSubject.evidence[*]",
+    "evidence[*]",
+    "awardedDate",
+)
+#: Claims an issuer sets through parameters; a template may not carry its own.
+ENVELOPE_CLAIMS = frozenset({"iss", "vct", "cnf", "status", "iat", "nbf", "exp", SD_ALG, "_sd"})
+#: JSON-LD keys that make no sense in an SD-JWT VC (its integrity comes from the JWS).
+_DROPPED_LD = ("@context", "proof", "credentialStatus")
+_DENSE = 0.5
+
+
+class SdJwtIssueError(VCError, ValueError):
+    """The SD-JWT VC cannot be issued as asked (see ``code``)."""
+
+
+def _invalid(message: str, **details: Any) -> SdJwtIssueError:
+    return SdJwtIssueError("issue.invalid_credential", message, details=details or None)
+
+
+def _seconds(value: int | float | datetime | str | None) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return int(value.timestamp())
+    if isinstance(value, str):
+        try:
+            return int(parse_datetime(value).timestamp())
+        except ValueError as exc:
+            raise _invalid(f"{value!r} is not a dateTime") from exc
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise _invalid(f"{value!r} is not a time")
+    return int(value)
+
+
+def _walk(node: Any, path: ClaimPath, states: list[tuple[int, ClaimPath, int]],
+          chosen: set[ClaimPath], used: set[int]) -> None:
+    """Follow only the subtrees some pattern still continues into (patterns as a trie)."""
+    if isinstance(node, dict):
+        items: Iterable[tuple[str | int, Any]] = node.items()
+    elif isinstance(node, list):
+        items = enumerate(node)
+    else:
+        return
+    for key, child in items:
+        here = (*path, key)
+        following: list[tuple[int, ClaimPath, int]] = []
+        for number, pattern, index in states:
+            want = pattern[index]
+            if want is ALL_BELOW:
+                chosen.add(here)
+                used.add(number)
+                following.append((number, pattern, index))
+                continue
+            if want is not ANY and (type(want) is not type(key) or want != key):
+                continue
+            if index + 1 == len(pattern):
+                chosen.add(here)
+                used.add(number)
+            elif pattern[index + 1] is ALL_BELOW:
+                chosen.add(here)
+                used.add(number)
+                following.append((number, pattern, index + 1))
+            else:
+                following.append((number, pattern, index + 1))
+        if following:
+            _walk(child, here, following, chosen, used)
+
+
+def select_paths(claims: Mapping[str, Any], patterns: Iterable[str], *,
+                 skip_missing: bool = False) -> set[ClaimPath]:
+    """The concrete claim paths ``patterns`` name in ``claims`` (``*``/``**`` expanded).
+
+    A pattern that names nothing is ``issue.invalid_credential`` unless ``skip_missing``.
+    """
+    texts = list(patterns)
+    parsed: list[tuple[int, ClaimPath, int]] = []
+    for number, text in enumerate(texts):
+        try:
+            parsed.append((number, parse_path(text, allow_wildcards=True), 0))
+        except VCError as exc:
+            raise _invalid(exc.message, path=str(text)[:200]) from exc
+    chosen: set[ClaimPath] = set()
+    used: set[int] = set()
+    _walk(claims, (), parsed, chosen, used)
+    if not skip_missing:
+        missing = [texts[n] for n, _, _ in parsed if n not in used]
+        if missing:
+            raise _invalid(f"the disclosable path {missing[0]!r} is not in the claims", path=missing[0])
+    for path in chosen:
+        if len(path) == 1 and path[0] in ALWAYS_VISIBLE_CLAIMS:
+            raise _invalid(f"{path[0]!r} must stay visible in an SD-JWT VC", path=path[0])
+    return chosen
+
+
+def default_disclosable(claims: Mapping[str, Any]) -> set[ClaimPath]:
+    """:data:`OB3_DISCLOSABLE` applied to ``claims`` (patterns that match nothing are skipped)."""
+    return select_paths(claims, OB3_DISCLOSABLE, skip_missing=True)
+
+
+def _check_names(node: Any, path: ClaimPath) -> None:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in RESERVED_NAMES or key == SD_ALG:
+                raise _invalid(f"the claim name {key!r} is reserved by SD-JWT",
+                               path=format_path((*path, key)))
+            _check_names(value, (*path, key))
+    elif isinstance(node, list):
+        for slot, item in enumerate(node):
+            if isinstance(item, dict) and "..." in item:
+                raise _invalid("an array element may not have a '...' member",
+                               path=format_path((*path, slot)))
+            _check_names(item, (*path, slot))
+
+
+class _Builder:
+    """Replaces the chosen claims by digests, innermost first, and collects the disclosures."""
+
+    def __init__(self, chosen: set[ClaimPath], decoys: int, rng: random.Random | None) -> None:
+        self.chosen = chosen
+        self.decoys = decoys
+        self.rng = rng
+        self.disclosures: list[Disclosure] = []
+
+    def _salt(self) -> str:
+        if self.rng is None:
+            return b64url_encode(secrets.token_bytes(16))
+        return b64url_encode(self.rng.getrandbits(128).to_bytes(16, "big"))
+
+    def _decoy(self) -> str:
+        """A random 256-bit value: indistinguishable from a SHA-256 digest of a disclosure."""
+        if self.rng is None:
+            return b64url_encode(secrets.token_bytes(32))
+        return b64url_encode(self.rng.getrandbits(256).to_bytes(32, "big"))
+
+    def _decoy_count(self) -> int:
+        if self.decoys <= 0:
+            return 0
+        if self.rng is None:
+            return 1 + secrets.randbelow(self.decoys)
+        return self.rng.randint(1, self.decoys)
+
+    def _hide(self, name: str | None, value: Any) -> str:
+        disclosure = encode_disclosure(name, value, self._salt())
+        self.disclosures.append(disclosure)
+        return disclosure.digest()
+
+    def build(self, node: Any, path: ClaimPath) -> Any:
+        if isinstance(node, dict):
+            out: dict[str, Any] = {}
+            digests: list[str] = []
+            for key, value in node.items():
+                child = (*path, key)
+                processed = self.build(value, child)
+                if child in self.chosen:
+                    digests.append(self._hide(key, processed))
+                else:
+                    out[key] = processed
+            if digests:
+                digests.extend(self._decoy() for _ in range(self._decoy_count()))
+                out["_sd"] = sorted(digests)
+            return out
+        if isinstance(node, list):
+            items: list[Any] = []
+            for slot, item in enumerate(node):
+                child = (*path, slot)
+                processed = self.build(item, child)
+                items.append({"...": self._hide(None, processed)} if child in self.chosen else processed)
+            return items
+        return node
+
+
+def _holder_jwk(holder: Mapping[str, Any] | Ed25519PublicKey) -> dict[str, str]:
+    if isinstance(holder, Ed25519PublicKey):
+        return holder.to_jwk()
+    try:
+        return Ed25519PublicKey.from_jwk(holder).to_jwk()
+    except VCError as exc:
+        raise _invalid(f"the holder key is not a public Ed25519 JWK ({exc.code})") from exc
+
+
+@lru_cache(maxsize=64)
+def _issuer_key_problem(public: bytes, kid: str, iss: str) -> str | None:
+    """Why ``kid`` is not this key of ``iss`` (``None`` when it is); pure, so memoized."""
+    try:
+        vm_id = key_id_for(kid, iss)
+    except VCError:
+        return f"{kid} is not a key of the issuer {iss}"
+    if iss.startswith("did:key:"):
+        try:
+            same = parse_did_key(iss).raw == public
+        except VCError as exc:
+            return f"the issuer DID is unusable ({exc.code})"
+        if not same or vm_id.split("#", 1)[1] != Ed25519PublicKey(public).multibase:
+            return "the signing key is not the one the did:key names"
+    return None
+
+
+def _check_issuer_key(key: Ed25519KeyPair, kid: str, iss: str) -> None:
+    problem = _issuer_key_problem(key.public.raw, kid, iss)
+    if problem is not None:
+        raise SdJwtIssueError("issue.key_mismatch", problem)
+
+
+def issue_sd_jwt_vc(claims: Mapping[str, Any], *, key: Ed25519KeyPair, kid: str, iss: str, vct: str,
+                    holder_jwk: Mapping[str, Any] | Ed25519PublicKey,
+                    disclosable: Iterable[str] | None = None, decoys: int = 3,
+                    status: StatusReference | Mapping[str, Any] | None = None,
+                    iat: int | datetime | None = None, nbf: int | datetime | str | None = None,
+                    exp: int | datetime | str | None = None, clock: Clock | None = None,
+                    rng: random.Random | None = None) -> str:
+    """Sign ``claims`` as an SD-JWT VC; returns the issuance form ``<JWT>~<D1>~…~<Dn>~``.
+
+    ``disclosable`` lists claim paths (``credentialSubject.result[*].value``; see
+    :mod:`verifier.sdjwt.paths`); ``None`` means :data:`OB3_DISCLOSABLE`. A path inside another
+    disclosable claim makes a nested disclosure. ``decoys`` is the most decoy digests added to
+    each object that hides claims (at least one when positive). ``status`` is a
+    :class:`StatusReference` (or the ``status`` claim). ``rng`` makes salts and decoys
+    reproducible, for tests and benchmarks only.
+    """
+    if not isinstance(claims, Mapping):
+        raise _invalid("the claims must be a JSON object")
+    taken = sorted(ENVELOPE_CLAIMS & claims.keys())
+    if taken:
+        raise _invalid(f"the claims may not set {', '.join(taken)}; pass them as parameters",
+                       claims=taken)
+    body = dict(claims)  # not changed here: the builder makes new containers throughout
+    _check_names(body, ())
+    if not isinstance(vct, str) or not vct:
+        raise _invalid("vct must be a non-empty string")
+    if not isinstance(iss, str) or ":" not in iss:
+        raise _invalid("iss must be a DID or URL")
+    _check_issuer_key(key, kid, iss)
+    chosen = default_disclosable(body) if disclosable is None else select_paths(body, disclosable)
+    builder = _Builder(chosen, decoys, rng)
+    hidden = builder.build(body, ())
+    now = (clock or SystemClock()).now()
+    payload: dict[str, Any] = {"iss": iss, "iat": _seconds(iat) if iat is not None else int(now.timestamp())}
+    for name, value in (("nbf", nbf), ("exp", exp)):
+        seconds = _seconds(value)
+        if seconds is not None:
+            payload[name] = seconds
+    payload["vct"] = vct
+    payload["cnf"] = {"jwk": _holder_jwk(holder_jwk)}
+    if status is not None:
+        ref = status if isinstance(status, StatusReference) else parse_status_claim(status)
+        payload["status"] = ref.claim()
+    payload.update(hidden)
+    payload[SD_ALG] = "sha-256"
+    jwt = sign_compact({"alg": "EdDSA", "typ": SD_JWT_VC_TYP, "kid": kid}, payload, key)
+    return join_sd_jwt(jwt, [d.encoded for d in builder.disclosures])
+
+
+def ob3_claims(credential: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Split an (unsigned) Open Badges 3.0 credential into SD-JWT VC claims and envelope values.
+
+    Returns ``(claims, envelope)`` where ``envelope`` has ``iss`` (the issuer id) and, when the
+    credential has them, ``nbf`` (``validFrom``/``issuanceDate``) and ``exp``
+    (``validUntil``/``expirationDate``), ready for :func:`issue_sd_jwt_vc`. JSON-LD only parts
+    (``@context``, ``proof``, ``credentialStatus``) are dropped: the JWS secures the claims.
+    Nested values are shared with ``credential``, not copied.
+    """
+    if not isinstance(credential, Mapping):
+        raise _invalid("the credential must be a JSON object")
+    claims = {k: v for k, v in credential.items() if k not in _DROPPED_LD}
+    issuer = claims.get("issuer")
+    iss = issuer if isinstance(issuer, str) else (
+        issuer.get("id") if isinstance(issuer, Mapping) else None)
+    if not isinstance(iss, str):
+        raise _invalid("the credential names no issuer id")
+    envelope: dict[str, Any] = {"iss": iss}
+    for target, names in (("nbf", ("validFrom", "issuanceDate")), ("exp", ("validUntil", "expirationDate"))):
+        for name in names:
+            if name in claims:
+                envelope[target] = _seconds(claims.pop(name))
+                break
+    return claims, envelope
+
+
+def issue_ob3_sd_jwt_vc(credential: Mapping[str, Any], *, key: Ed25519KeyPair, kid: str,
+                        holder_jwk: Mapping[str, Any] | Ed25519PublicKey,
+                        status: StatusReference | None = None, vct: str = OB3_VCT,
+                        disclosable: Iterable[str] | None = None, decoys: int = 3,
+                        clock: Clock | None = None, rng: random.Random | None = None) -> str:
+    """An Open Badges 3.0 credential template as an SD-JWT VC with the default disclosure split."""
+    claims, envelope = ob3_claims(credential)
+    return issue_sd_jwt_vc(claims, key=key, kid=kid, iss=envelope["iss"], vct=vct,
+                           holder_jwk=holder_jwk, disclosable=disclosable, decoys=decoys,
+                           status=status, nbf=envelope.get("nbf"), exp=envelope.get("exp"),
+                           clock=clock, rng=rng)
+
+
+# -- Token Status List files ------------------------------------------------------------------
+
+STATE_VERSION = 1
+STATE_KIND = "TokenStatusList"
+MAX_FILE_BYTES = 16 * 1024 * 1024
+
+
+def token_list_state_path(list_path: str | Path) -> Path:
+    """``status-1.jwt`` → ``status-1.state.json`` (the private allocation record)."""
+    path = Path(list_path)
+    return path.with_name(f"{path.stem}.state.json")
+
+
+def _read(path: Path) -> bytes:
+    with open(path, "rb") as handle:
+        data = handle.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise StatusError("status.invalid_list", f"{path} is too large")
+    return data
+
+
+class TokenStatusListManager:
+    """One Token Status List on disk and the issuer operations on it (one writer at a time)."""
+
+    def __init__(self, list_path: str | Path, *, state_path: str | Path | None = None,
+                 clock: Clock | None = None, rng: random.Random | None = None) -> None:
+        """Open an existing list; ``OSError`` if unreadable, ``status.invalid_list`` if malformed."""
+        self.list_path = Path(list_path)
+        self.state_path = Path(state_path) if state_path else token_list_state_path(self.list_path)
+        self.clock: Clock = clock or SystemClock()
+        self._rng: random.Random = rng or secrets.SystemRandom()
+        try:
+            state = loads(_read(self.state_path))
+            jws = parse_compact(_read(self.list_path).decode("ascii").strip())
+        except (ParseError, UnicodeDecodeError, VCError) as exc:
+            raise StatusError("status.invalid_list", f"{self.list_path} or its state file is malformed"
+                              ) from exc
+        if (not isinstance(state, dict) or state.get("version") != STATE_VERSION
+                or state.get("kind") != STATE_KIND or not isinstance(state.get("allocated"), dict)):
+            raise StatusError("status.invalid_list", f"{self.state_path} is not a token status list state")
+        payload = jws.payload
+        if not isinstance(payload, dict) or payload.get("sub") != state.get("uri"):
+            raise StatusError("status.invalid_list",
+                              f"{self.state_path} describes another list than {self.list_path}")
+        self.uri: str = str(state["uri"])
+        self.issuer: str = str(state.get("issuer"))
+        ttl = state.get("ttl")
+        self.ttl: int | None = ttl if isinstance(ttl, int) and not isinstance(ttl, bool) else None
+        self._list = TokenStatusList.decode(payload.get("status_list"))
+        try:
+            self._allocated: dict[int, str | None] = {
+                int(k): (v if isinstance(v, str) else None) for k, v in state["allocated"].items()}
+        except ValueError as exc:
+            raise StatusError("status.invalid_list", f"{self.state_path} has a bad index") from exc
+
+    @property
+    def size(self) -> int:
+        return len(self._list)
+
+    @property
+    def bits(self) -> int:
+        return self._list.bits
+
+    @property
+    def allocated(self) -> dict[int, str | None]:
+        return dict(self._allocated)
+
+    def value(self, index: int) -> int:
+        """The current status value of ``index`` (0 valid, 1 invalid, 2 suspended)."""
+        return self._list.get(index)
+
+    @classmethod
+    def create(cls, list_path: str | Path, *, uri: str, issuer: str, key: Ed25519KeyPair, kid: str,
+               size: int = 131_072, bits: int = 2, ttl: int | None = 3600,
+               state_path: str | Path | None = None, overwrite: bool = False,
+               clock: Clock | None = None, rng: random.Random | None = None) -> TokenStatusListManager:
+        """Write a new all-valid list (signed) and its state file; returns the manager over them."""
+        if not isinstance(uri, str) or not uri.startswith("https://"):
+            raise ValueError("the list URI must be an https URL")
+        _check_issuer_key(key, kid, issuer)
+        status_list = TokenStatusList.new(size, bits)
+        list_path = Path(list_path)
+        state = Path(state_path) if state_path else token_list_state_path(list_path)
+        if not overwrite:
+            for path in (list_path, state):
+                if path.exists() or path.is_symlink():
+                    raise SdJwtIssueError("keyfile.exists", f"{path} already exists",
+                                          details={"path": str(path)})
+        clock = clock or SystemClock()
+        _write_token(list_path, status_list, uri=uri, issuer=issuer, key=key, kid=kid, ttl=ttl,
+                     clock=clock, overwrite=overwrite)
+        _write_state(state, {"version": STATE_VERSION, "kind": STATE_KIND, "uri": uri,
+                                   "issuer": issuer, "bits": bits, "size": len(status_list),
+                                   "ttl": ttl, "allocated": {}}, overwrite=overwrite)
+        return cls(list_path, state_path=state, clock=clock, rng=rng)
+
+    def allocate(self, credential_id: str | None = None) -> StatusReference:
+        """Reserve a random unused index (recorded in the state file); its status reference."""
+        size = self.size
+        if len(self._allocated) >= size:
+            raise SdJwtIssueError("issue.status_list_full", f"all {size} indexes of {self.uri} are allocated")
+        if len(self._allocated) < size * _DENSE:
+            index = self._rng.randrange(size)
+            while index in self._allocated:
+                index = self._rng.randrange(size)
+        else:
+            start = self._rng.randrange(size)
+            index = next(i % size for i in range(start, start + size) if i % size not in self._allocated)
+        self._allocated[index] = credential_id
+        self._save_state()
+        return StatusReference(self.uri, index)
+
+    def index_of(self, sd_jwt: str) -> int:
+        """The index an SD-JWT VC issued against this list holds (``status.list_mismatch`` if none)."""
+        try:
+            payload = split_sd_jwt(sd_jwt).jws.payload
+            ref = parse_status_claim(payload.get("status"))
+        except VCError as exc:
+            raise StatusError("status.list_mismatch", "the credential has no Token Status List "
+                              "reference") from exc
+        if ref.uri != self.uri or payload.get("iss") != self.issuer:
+            raise StatusError("status.list_mismatch", f"the credential's status is not on {self.uri}")
+        self._list.get(ref.idx)
+        return ref.idx
+
+    def revoke(self, index: int, *, key: Ed25519KeyPair, kid: str) -> bool:
+        """Mark ``index`` invalid (permanent); re-sign and write. False if it already was."""
+        return self._change(index, INVALID, key, kid)
+
+    def suspend(self, index: int, *, key: Ed25519KeyPair, kid: str) -> bool:
+        """Mark ``index`` suspended; re-sign and write. Refused on a revoked entry."""
+        if self.bits < 2:
+            raise StatusError("status.list_mismatch", "a 1-bit list has no 'suspended' value; create "
+                              "the list with --bits 2")
+        if self._list.get(index) == INVALID:
+            raise SdJwtIssueError("issue.status_irreversible",
+                                  f"index {index} is revoked; revocation is permanent",
+                                  details={"index": index})
+        return self._change(index, SUSPENDED, key, kid)
+
+    def reinstate(self, index: int, *, key: Ed25519KeyPair, kid: str, allow_unrevoke: bool = False) -> bool:
+        """Mark ``index`` valid again. A revoked entry stays revoked unless ``allow_unrevoke``."""
+        if self._list.get(index) == INVALID and not allow_unrevoke:
+            raise SdJwtIssueError("issue.status_irreversible",
+                                  f"index {index} is revoked; revocation is permanent",
+                                  details={"index": index})
+        return self._change(index, VALID, key, kid)
+
+    def _change(self, index: int, value: int, key: Ed25519KeyPair, kid: str) -> bool:
+        if self._list.get(index) == value:
+            return False
+        _check_issuer_key(key, kid, self.issuer)
+        updated = TokenStatusList(self._list.to_bytes(), self._list.bits)
+        updated.set(index, value)
+        _write_token(self.list_path, updated, uri=self.uri, issuer=self.issuer, key=key, kid=kid,
+                     ttl=self.ttl, clock=self.clock, overwrite=True)
+        self._list = updated
+        return True
+
+    def _save_state(self) -> None:
+        _write_state(self.state_path, {
+            "version": STATE_VERSION, "kind": STATE_KIND, "uri": self.uri, "issuer": self.issuer,
+            "bits": self.bits, "size": self.size, "ttl": self.ttl,
+            "allocated": {str(k): v for k, v in sorted(self._allocated.items())}}, overwrite=True)
+
+
+def _write_token(path: Path, status_list: TokenStatusList, *, uri: str, issuer: str, key: Ed25519KeyPair,
+                 kid: str, ttl: int | None, clock: Clock, overwrite: bool) -> None:
+    now = int(clock.now().astimezone(UTC).timestamp())
+    token = status_list_token(status_list, uri=uri, issuer=issuer, key=key, kid=kid, iat=now, ttl=ttl)
+    write_atomic(path, (token + "\n").encode("ascii"), overwrite=overwrite, mode=0o644)
+
+
+def _write_state(path: Path, state: dict[str, Any], *, overwrite: bool) -> None:
+    data = (json.dumps(state, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    write_atomic(path, data, overwrite=overwrite, mode=0o600)

@@ -1,0 +1,248 @@
+"""Turning an SD-JWT payload plus its disclosures back into claims (RFC 9901 §7.1 step 3–5).
+
+Every ``_sd`` digest and every ``{"...": digest}`` array placeholder is looked up among the
+disclosures' digests. A match puts the disclosed claim (or element) in place, and its value is
+processed the same way, so nested selective disclosure works; a digest without a match is a decoy
+or a claim the holder kept back, and disappears. The rules that make the result unambiguous are
+all refusals:
+
+=====================================================  ==================================
+situation                                              code
+=====================================================  ==================================
+the same digest listed twice, or one disclosure twice  ``sdjwt.duplicate_disclosure``
+a disclosure no digest points at (e.g. tampered)       ``sdjwt.unreferenced_disclosure``
+a disclosed name that is already a claim there         ``sdjwt.name_collision``
+a disclosed name ``_sd`` or ``...``                    ``sdjwt.reserved_name``
+a 2-element disclosure for ``_sd`` or a 3-element one  ``sdjwt.invalid_array_element``
+for ``...``, or a placeholder with other members
+``_sd_alg`` not understood                             ``sdjwt.unsupported_hash``
+``_sd`` not a list of strings, nesting too deep        ``sdjwt.malformed``
+=====================================================  ==================================
+
+Paths of array elements are the issuer's *slots* (see :mod:`verifier.sdjwt.paths`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from .disclosure import DEFAULT_HASH_ALG, Disclosure, SdJwtError, hash_function
+from .paths import ClaimPath, format_path
+
+SD = "_sd"
+SD_ALG = "_sd_alg"
+ELLIPSIS = "..."
+RESERVED_NAMES = frozenset({SD, ELLIPSIS})
+#: How deeply claims (and disclosures inside disclosures) may nest.
+MAX_DEPTH = 64
+
+
+@dataclass(frozen=True)
+class DisclosedClaim:
+    """One disclosure put in place: where, by which digest, inside which other disclosure."""
+
+    path: ClaimPath
+    digest: str
+    disclosure: Disclosure
+    parent: str | None
+
+    @property
+    def path_text(self) -> str:
+        return format_path(self.path)
+
+
+@dataclass(frozen=True)
+class Reconstruction:
+    """The claims a verifier sees, and how each selectively disclosed one got there."""
+
+    claims: dict[str, Any]
+    entries: tuple[DisclosedClaim, ...]
+    alg: str
+    payload: Mapping[str, Any] = field(repr=False)
+
+    @cached_property
+    def disclosed(self) -> tuple[str, ...]:
+        """The paths of the disclosed claims, in the order their disclosures were given."""
+        return tuple(entry.path_text for entry in self.entries)
+
+    @cached_property
+    def always_visible(self) -> tuple[ClaimPath, ...]:
+        """The largest signed claims that hide nothing (computed on first use)."""
+        return always_visible(self.payload)
+
+    @property
+    def always_visible_paths(self) -> tuple[str, ...]:
+        return tuple(format_path(path) for path in self.always_visible)
+
+
+def _error(code: str, message: str, path: ClaimPath, **details: Any) -> SdJwtError:
+    where = format_path(path)
+    return SdJwtError(code, message, path="$." + where if where else "$", details=details or None)
+
+
+def sd_alg_of(payload: Mapping[str, Any]) -> str:
+    """The payload's ``_sd_alg`` (default ``sha-256``), or ``sdjwt.unsupported_hash``."""
+    alg = payload.get(SD_ALG, DEFAULT_HASH_ALG)
+    hash_function(alg)
+    return str(alg)
+
+
+class _Walker:
+    def __init__(self, disclosures: Sequence[Disclosure], alg: str) -> None:
+        self.alg = alg
+        self.by_digest: dict[str, tuple[int, Disclosure]] = {}
+        for index, disclosure in enumerate(disclosures):
+            digest = disclosure.digest(alg)
+            if digest in self.by_digest:
+                raise SdJwtError("sdjwt.duplicate_disclosure",
+                                 f"disclosure {index} is given twice (also as disclosure "
+                                 f"{self.by_digest[digest][0]})",
+                                 details={"kind": "disclosure", "index": index})
+            self.by_digest[digest] = (index, disclosure)
+        self.seen: set[str] = set()
+        self.entries: list[tuple[int, DisclosedClaim]] = []
+
+    def _see(self, digest: str, path: ClaimPath) -> tuple[int, Disclosure] | None:
+        if digest in self.seen:
+            raise _error("sdjwt.duplicate_disclosure", "the same digest appears twice in the SD-JWT",
+                         path, kind="digest")
+        self.seen.add(digest)
+        return self.by_digest.get(digest)
+
+    def walk(self, node: Any, path: ClaimPath, depth: int, parent: str | None) -> Any:
+        if depth > MAX_DEPTH:
+            raise _error("sdjwt.malformed", f"claims nest deeper than {MAX_DEPTH} levels", path)
+        if isinstance(node, dict):
+            return self._object(node, path, depth, parent)
+        if isinstance(node, list):
+            return self._array(node, path, depth, parent)
+        return node
+
+    def _object(self, node: dict[str, Any], path: ClaimPath, depth: int,
+                parent: str | None) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, value in node.items():
+            if key == SD:
+                continue
+            if key == SD_ALG:
+                if depth != 0:
+                    raise _error("sdjwt.malformed", "_sd_alg may appear only at the top level",
+                                 (*path, key))
+                continue
+            out[key] = self.walk(value, (*path, key), depth + 1, parent)
+        digests = node.get(SD)
+        if digests is None:
+            return out
+        if not isinstance(digests, list) or not all(isinstance(d, str) for d in digests):
+            raise _error("sdjwt.malformed", "_sd is not a list of digest strings", (*path, SD))
+        for digest in digests:
+            found = self._see(digest, path)
+            if found is None:
+                continue  # a decoy, or a claim the holder did not disclose
+            index, disclosure = found
+            if disclosure.name is None:
+                raise _error("sdjwt.invalid_array_element",
+                             "an _sd digest points at an array-element disclosure [salt, value]",
+                             path, index=index)
+            name = disclosure.name
+            if name in RESERVED_NAMES:
+                raise _error("sdjwt.reserved_name",
+                             f"a disclosure uses the reserved claim name {name!r}", path,
+                             name=name, index=index)
+            if name in out:
+                raise _error("sdjwt.name_collision",
+                             f"the disclosed claim {name!r} is already present", (*path, name),
+                             name=name[:100], index=index)
+            child = (*path, name)
+            self.entries.append((index, DisclosedClaim(child, digest, disclosure, parent)))
+            out[name] = self.walk(disclosure.value, child, depth + 1, digest)
+        return out
+
+    def _array(self, node: list[Any], path: ClaimPath, depth: int, parent: str | None) -> list[Any]:
+        out: list[Any] = []
+        for slot, item in enumerate(node):
+            if isinstance(item, dict) and ELLIPSIS in item:
+                digest = item[ELLIPSIS]
+                if len(item) != 1 or not isinstance(digest, str):
+                    raise _error("sdjwt.invalid_array_element",
+                                 "an array placeholder must be exactly {\"...\": digest}",
+                                 (*path, slot))
+                found = self._see(digest, (*path, slot))
+                if found is None:
+                    continue
+                index, disclosure = found
+                if disclosure.name is not None:
+                    raise _error("sdjwt.invalid_array_element",
+                                 "an array placeholder points at a claim disclosure "
+                                 "[salt, name, value]", (*path, slot), index=index)
+                child = (*path, slot)
+                self.entries.append((index, DisclosedClaim(child, digest, disclosure, parent)))
+                out.append(self.walk(disclosure.value, child, depth + 1, digest))
+            else:
+                out.append(self.walk(item, (*path, slot), depth + 1, parent))
+        return out
+
+
+def _mark(node: Any, hides: dict[int, bool]) -> bool:
+    """Record, for every container below ``node``, whether it hides anything (one pass)."""
+    found = False
+    if isinstance(node, dict):
+        found = SD in node
+        for key, value in node.items():
+            if key != SD and key != SD_ALG and isinstance(value, dict | list):
+                found = _mark(value, hides) or found
+    else:
+        for item in node:
+            if isinstance(item, dict) and ELLIPSIS in item:
+                found = True
+            elif isinstance(item, dict | list):
+                found = _mark(item, hides) or found
+    hides[id(node)] = found
+    return found
+
+
+def _emit(node: Any, path: ClaimPath, hides: dict[int, bool], out: list[ClaimPath]) -> None:
+    in_array = isinstance(node, list)
+    children = enumerate(node) if in_array else node.items()
+    for key, value in children:
+        if in_array:
+            if isinstance(value, dict) and ELLIPSIS in value:
+                continue  # an element placeholder: hidden, not visible
+        elif key == SD or key == SD_ALG:
+            continue
+        if isinstance(value, dict | list) and hides[id(value)]:
+            _emit(value, (*path, key), hides, out)
+        else:
+            out.append((*path, key))
+
+
+def always_visible(payload: Mapping[str, Any]) -> tuple[ClaimPath, ...]:
+    """The largest claims of the signed payload that contain no selective disclosure at all."""
+    root = dict(payload)
+    hides: dict[int, bool] = {}
+    _mark(root, hides)
+    out: list[ClaimPath] = []
+    _emit(root, (), hides, out)
+    return tuple(out)
+
+
+def reconstruct(payload: Mapping[str, Any], disclosures: Sequence[Disclosure]) -> Reconstruction:
+    """Process ``payload`` with ``disclosures``; raises the ``sdjwt.*`` errors in the table above."""
+    if not isinstance(payload, Mapping):
+        raise SdJwtError("sdjwt.malformed", "the SD-JWT payload is not an object")
+    alg = sd_alg_of(payload)
+    walker = _Walker(disclosures, alg)
+    claims = walker._object(dict(payload), (), 0, None)
+    used = {entry.digest for _, entry in walker.entries}
+    for digest, (index, disclosure) in walker.by_digest.items():
+        if digest not in used:
+            raise SdJwtError("sdjwt.unreferenced_disclosure",
+                             f"disclosure {index} matches no digest in the SD-JWT (altered, or "
+                             "from another credential)",
+                             details={"index": index,
+                                      "name": disclosure.name[:100] if disclosure.name else None})
+    entries = tuple(entry for _, entry in sorted(walker.entries, key=lambda pair: pair[0]))
+    return Reconstruction(claims, entries, alg, payload)
