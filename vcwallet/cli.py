@@ -15,8 +15,11 @@ from .commands import app_cmds
 from .commands import contexts as contexts_cmd
 from .commands import issue as issue_cmd
 from .commands import keys as keys_cmd
+from .commands import present as present_cmd
+from .commands import share as share_cmd
 from .commands import status as status_cmd
 from .commands import verify as verify_cmd
+from .commands import wallet_cmds
 
 EPILOG = """examples:
   vcwallet verify badge.json
@@ -36,9 +39,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     verify_cmd.add_parser(subparsers)
+    wallet_cmds.register(subparsers)
     keys_cmd.add_parser(subparsers)
     issue_cmd.add_parser(subparsers)
     status_cmd.add_parser(subparsers)
+    present_cmd.add_parser(subparsers)
+    share_cmd.add_parser(subparsers)
     contexts_cmd.add_parser(subparsers)
     app_cmds.add_parser(subparsers)
     return parser

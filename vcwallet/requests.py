@@ -1,0 +1,387 @@
+"""Presentation requests, written by a verifier (a district) for a holder (a teacher) to answer.
+
+Two request languages are written, because holders carry two kinds of credential:
+
+* a W3C **Verifiable Presentation Request** (w3c-ccg "vp-request-spec") with one
+  ``QueryByExample``, for JSON-LD credentials answered with a signed VP. The ``challenge`` and
+  ``domain`` it carries end up in the VP's ``authentication`` proof;
+* an **OpenID4VP 1.0** authorization request carrying a **DCQL** query, for SD-JWT VCs
+  (``dc+sd-jwt``). Its ``nonce`` and ``client_id`` end up in the key-binding JWT (``nonce`` and
+  ``aud``, OpenID4VP 1.0 B.3.6).
+
+A request is only as good as the verifier's memory of it: :class:`ChallengeLedger` is a small
+JSON file that remembers which challenges were handed out and which were already spent by an
+accepted presentation, so that a presentation replayed in a later run fails with
+``presentation.challenge_reused``. The verifier itself only sees the ``ChallengeStore`` protocol.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import secrets
+import tempfile
+import threading
+from collections.abc import Iterator, Sequence
+from datetime import UTC
+from pathlib import Path
+from typing import Any
+
+from verifier.clock import Clock, SystemClock
+from verifier.errors import ParseError, VCError
+from verifier.json_reader import loads
+
+try:  # POSIX advisory locks keep two processes from losing each other's updates.
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: the in-process lock still applies
+    fcntl = None  # type: ignore[assignment]
+
+VC_V2 = "https://www.w3.org/ns/credentials/v2"
+OB3_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+#: OpenID4VP 1.0: nonce characters are the URL-safe ASCII set.
+_NONCE = re.compile(r"[A-Za-z0-9._~-]{16,512}")
+#: DCQL: credential query ids are alphanumeric, ``_`` or ``-``.
+_DCQL_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+_PATH_PART = re.compile(r"[^.\s]+")
+#: A challenge ledger never grows without bound: the oldest spent challenges go first.
+MAX_LEDGER_ENTRIES = 100_000
+MAX_LEDGER_BYTES = 32 * 1024 * 1024
+
+
+class RequestError(VCError, ValueError):
+    """A request could not be written or read (``request.invalid``, ``request.ledger_invalid``)."""
+
+
+def new_challenge() -> str:
+    """A fresh, unguessable challenge (192 bits, URL-safe, valid as an OpenID4VP nonce)."""
+    return secrets.token_urlsafe(24)
+
+
+def _check_domain(domain: str) -> str:
+    if not isinstance(domain, str) or not domain.strip() or any(c.isspace() for c in domain):
+        raise RequestError("request.invalid", "the domain must be a non-empty name without spaces")
+    return domain
+
+
+def _check_challenge(challenge: str | None) -> str:
+    if challenge is None:
+        return new_challenge()
+    if not isinstance(challenge, str) or _NONCE.fullmatch(challenge) is None:
+        raise RequestError("request.invalid",
+                           "a challenge must be 16-512 URL-safe characters (letters, digits, - . _ ~); "
+                           "leave it out to get a fresh random one")
+    return challenge
+
+
+def parse_claim_path(path: str | Sequence[str | int | None]) -> tuple[str | int | None, ...]:
+    """A claim path from ``credentialSubject.achievement.name`` (or a DCQL array) as a tuple.
+
+    In the dotted form a number selects an array index and ``*`` every array element (DCQL's
+    ``null``), so ``evidence.*.id`` is ``("evidence", None, "id")``.
+    """
+    if isinstance(path, str):
+        parts = path.split(".")
+        if not path or not all(_PATH_PART.fullmatch(p) for p in parts):
+            raise RequestError("request.invalid", f"claim path {path!r} is not a dotted path such as "
+                                                  "credentialSubject.achievement.name")
+        return tuple(None if p == "*" else int(p) if p.isdigit() else p for p in parts)
+    items = tuple(path)
+    if not items or not all(
+            p is None or (isinstance(p, str) and p) or (isinstance(p, int) and not isinstance(p, bool)
+                                                        and p >= 0) for p in items):
+        raise RequestError("request.invalid", "a claim path is a non-empty list of names, indexes or null")
+    return items
+
+
+def format_claim_path(path: Sequence[str | int | None]) -> str:
+    """The dotted form of a claim path (inverse of :func:`parse_claim_path`)."""
+    return ".".join("*" if p is None else str(p) for p in path)
+
+
+def _place(example: dict[str, Any], path: tuple[str | int | None, ...], value: Any) -> None:
+    """Put ``value`` at ``path`` in a QueryByExample example (arrays become one-element lists)."""
+    node: Any = example
+    for i, part in enumerate(path):
+        last = i == len(path) - 1
+        if isinstance(part, str):
+            if not isinstance(node, dict):
+                raise RequestError("request.invalid", f"claim path {format_claim_path(path)} "
+                                                      "goes through a value that is not an object")
+            if last:
+                node.setdefault(part, value)
+                return
+            nxt = path[i + 1]
+            node = node.setdefault(part, {} if isinstance(nxt, str) else [{}])
+        else:
+            if not isinstance(node, list):
+                raise RequestError("request.invalid", f"claim path {format_claim_path(path)} "
+                                                      "indexes a value that is not an array")
+            if last:
+                return
+            node = node[0]
+
+
+def create_request(*, domain: str, types: Sequence[str] = (), issuer: str | None = None,
+                   achievement: str | None = None, claims: Sequence[str | Sequence[str | int | None]] = (),
+                   challenge: str | None = None, reason: str | None = None) -> dict[str, Any]:
+    """A Verifiable Presentation Request with one ``QueryByExample`` and a fresh challenge.
+
+    ``types`` are credential types beyond ``VerifiableCredential``; ``issuer`` the issuer id the
+    verifier accepts; ``achievement`` the Open Badges achievement name; ``claims`` further claim
+    paths that must be present (an empty-string value in the example means "present, any value",
+    as QueryByExample uses it).
+    """
+    _check_domain(domain)
+    wanted_types = [t for t in dict.fromkeys(types) if t != "VerifiableCredential"]
+    if not all(isinstance(t, str) and t.strip() for t in wanted_types):
+        raise RequestError("request.invalid", "credential types must be non-empty strings")
+    context = [VC_V2]
+    if achievement is not None or any("OpenBadge" in t for t in wanted_types):
+        context.append(OB3_CONTEXT)
+    example: dict[str, Any] = {"@context": context, "type": ["VerifiableCredential", *wanted_types]}
+    if issuer is not None:
+        if not isinstance(issuer, str) or not issuer.strip():
+            raise RequestError("request.invalid", "the issuer must be a DID or URL")
+        example["issuer"] = issuer
+    if achievement is not None:
+        if not isinstance(achievement, str) or not achievement.strip():
+            raise RequestError("request.invalid", "the achievement name must not be empty")
+        example["credentialSubject"] = {"achievement": {"name": achievement}}
+    for claim in claims:
+        _place(example, parse_claim_path(claim), "")
+    asked = achievement or (wanted_types[-1] if wanted_types else "a verifiable credential")
+    query = {
+        "type": "QueryByExample",
+        "credentialQuery": [{
+            "required": True,
+            "reason": reason or f"{domain} asks for proof of {asked}.",
+            "example": example,
+        }],
+    }
+    return {"query": [query], "challenge": _check_challenge(challenge), "domain": domain}
+
+
+def create_dcql_request(*, domain: str, vct_values: Sequence[str] = (), issuer: str | None = None,
+                        achievement: str | None = None,
+                        claims: Sequence[str | Sequence[str | int | None]] = (),
+                        nonce: str | None = None, client_id: str | None = None,
+                        response_uri: str | None = None, credential_id: str = "badge",
+                        achievement_path: Sequence[str] = ("credentialSubject", "achievement", "name"),
+                        ) -> dict[str, Any]:
+    """An OpenID4VP 1.0 authorization request (as a JSON object) carrying a DCQL query.
+
+    The fields, and why (OpenID4VP 1.0 section 5):
+
+    * ``response_type: vp_token`` - the presentation comes back as a VP Token;
+    * ``response_mode: direct_post`` with ``response_uri`` - the wallet posts the answer to the
+      verifier instead of redirecting (default ``https://DOMAIN/openid4vp/response``);
+    * ``client_id`` - REQUIRED; the key-binding JWT's ``aud`` must equal it (B.3.6). The default is
+      the bare ``domain``, which the spec treats as a pre-registered client identifier (a value
+      without a ``:`` prefix), so the same ``--domain`` checks both kinds of presentation;
+    * ``nonce`` - REQUIRED, fresh and random; it becomes the key-binding JWT's ``nonce``;
+    * ``dcql_query`` - one Credential Query of format ``dc+sd-jwt`` with ``meta.vct_values``
+      (REQUIRED for that format) and one Claims Query per requested claim. The issuer and the
+      achievement name are claims queries with ``values``, which a wallet matches best-effort;
+    * ``client_metadata.vp_formats_supported`` - the algorithms this verifier accepts (EdDSA only).
+    """
+    _check_domain(domain)
+    if _DCQL_ID.fullmatch(credential_id) is None:
+        raise RequestError("request.invalid", "a DCQL credential id is 1-64 letters, digits, _ or -")
+    if not all(isinstance(v, str) and v.strip() for v in vct_values):
+        raise RequestError("request.invalid", "vct values must be non-empty strings")
+    claim_queries: list[dict[str, Any]] = []
+    if issuer is not None:
+        claim_queries.append({"path": ["iss"], "values": [issuer]})
+    if achievement is not None:
+        claim_queries.append({"path": list(parse_claim_path(list(achievement_path))),
+                              "values": [achievement]})
+    seen = {tuple(q["path"]) for q in claim_queries}
+    for claim in claims:
+        path = parse_claim_path(claim)
+        if path not in seen:
+            seen.add(path)
+            claim_queries.append({"path": list(path)})
+    credential: dict[str, Any] = {"id": credential_id, "format": "dc+sd-jwt",
+                                  "meta": {"vct_values": list(dict.fromkeys(vct_values))}}
+    if claim_queries:
+        credential["claims"] = claim_queries
+    return {
+        "response_type": "vp_token",
+        "response_mode": "direct_post",
+        "client_id": client_id if client_id is not None else domain,
+        "response_uri": response_uri if response_uri is not None else f"https://{domain}/openid4vp/response",
+        "nonce": _check_challenge(nonce),
+        "dcql_query": {"credentials": [credential]},
+        "client_metadata": {"vp_formats_supported": {
+            "dc+sd-jwt": {"sd-jwt_alg_values": ["EdDSA"], "kb-jwt_alg_values": ["EdDSA"]}}},
+    }
+
+
+def request_kind(request: Any) -> str:
+    """``"vpr"`` (QueryByExample), ``"dcql"`` (OpenID4VP), or ``request.invalid``."""
+    if isinstance(request, dict):
+        if isinstance(request.get("query"), (list, dict)):
+            return "vpr"
+        if isinstance(request.get("dcql_query"), dict) or isinstance(request.get("credentials"), list):
+            return "dcql"
+    raise RequestError("request.invalid", "not a Verifiable Presentation Request (query) or an "
+                                          "OpenID4VP request (dcql_query)")
+
+
+def request_binding(request: dict[str, Any]) -> tuple[str, str]:
+    """The ``(challenge, domain)`` a presentation answering ``request`` must be bound to.
+
+    For DCQL the pair is ``(nonce, client_id)``: that is what goes into the key-binding JWT.
+    """
+    kind = request_kind(request)
+    challenge = request.get("challenge" if kind == "vpr" else "nonce")
+    domain = request.get("domain" if kind == "vpr" else "client_id")
+    if not isinstance(challenge, str) or not challenge:
+        raise RequestError("request.invalid", "the request carries no challenge (nonce)")
+    if not isinstance(domain, str) or not domain:
+        raise RequestError("request.invalid", "the request carries no domain (client_id)")
+    return challenge, domain
+
+
+def load_request(data: bytes | str) -> dict[str, Any]:
+    """Read a request file strictly; anything unreadable is ``request.invalid``."""
+    try:
+        value = loads(data, max_bytes=1024 * 1024)
+    except ParseError as exc:
+        raise RequestError("request.invalid", f"the request is not valid JSON: {exc.message}") from exc
+    request_kind(value)
+    request_binding(value)
+    result: dict[str, Any] = value
+    return result
+
+
+# --- the challenge ledger ----------------------------------------------------------------------
+
+
+def utc_now_iso(clock: Clock | None = None) -> str:
+    """``clock``'s now as an XML Schema dateTime in UTC (ledger stamps, proof ``created``)."""
+    return (clock or SystemClock()).now().astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class ChallengeLedger:
+    """Challenges a verifier issued and spent, kept in a small JSON file across runs.
+
+    The file is ``{"version": 1, "issued": {challenge: {"issuedAt", "domain"}}, "used":
+    {challenge: usedAt}}``. Every change re-reads the file under a lock and replaces it
+    atomically (write a temporary file, fsync, rename), so a crash never leaves half a ledger and
+    two verifiers on one machine do not lose each other's entries. A damaged ledger raises
+    ``request.ledger_invalid`` instead of being silently reset: resetting it would re-open every
+    spent challenge to replay.
+    """
+
+    def __init__(self, path: str | Path, *, clock: Clock | None = None,
+                 max_entries: int = MAX_LEDGER_ENTRIES) -> None:
+        self.path = Path(path)
+        self.clock = clock or SystemClock()
+        self.max_entries = max_entries
+        self._lock = threading.Lock()
+
+    # -- file handling --------------------------------------------------------------------
+    def _read(self) -> dict[str, Any]:
+        try:
+            data = self.path.read_bytes()
+        except FileNotFoundError:
+            return {"version": 1, "issued": {}, "used": {}}
+        except OSError as exc:
+            raise RequestError("request.ledger_invalid",
+                               f"cannot read the challenge ledger {self.path}: {exc.strerror}") from exc
+        try:
+            value = loads(data, max_bytes=MAX_LEDGER_BYTES)
+        except ParseError as exc:
+            raise RequestError("request.ledger_invalid",
+                               f"the challenge ledger {self.path} is damaged: {exc.message}") from exc
+        if (not isinstance(value, dict) or value.get("version") != 1
+                or not isinstance(value.get("issued"), dict) or not isinstance(value.get("used"), dict)):
+            raise RequestError("request.ledger_invalid",
+                               f"the challenge ledger {self.path} is not a version 1 ledger")
+        result: dict[str, Any] = value
+        return result
+
+    def _write(self, ledger: dict[str, Any]) -> None:
+        directory = self.path.parent
+        directory.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=directory)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(json.dumps(ledger, indent=1).encode("utf-8"))
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, self.path)
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        with self._lock:
+            if fcntl is None:
+                yield
+                return
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            lock_path = self.path.with_name(self.path.name + ".lock")
+            with open(lock_path, "a+b") as lock:
+                fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+                try:
+                    yield
+                finally:
+                    fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
+
+    def _trim(self, ledger: dict[str, Any]) -> None:
+        """Drop the oldest entries beyond the cap (entries are kept in the order they were added)."""
+        for key in ("used", "issued"):
+            entries: dict[str, Any] = ledger[key]
+            for old in list(entries)[:max(0, len(entries) - self.max_entries)]:
+                del entries[old]
+
+    # -- the ChallengeStore protocol, and issuing ------------------------------------------
+    def issue(self, challenge: str | None = None, *, domain: str | None = None) -> str:
+        """Record (and return) a fresh challenge handed out with a request."""
+        value = _check_challenge(challenge)
+        with self._locked():
+            ledger = self._read()
+            if value in ledger["used"]:
+                raise RequestError("request.invalid", "this challenge was already spent; use a fresh one")
+            entry: dict[str, Any] = {"issuedAt": utc_now_iso(self.clock)}
+            if domain is not None:
+                entry["domain"] = domain
+            ledger["issued"].pop(value, None)
+            ledger["issued"][value] = entry
+            self._trim(ledger)
+            self._write(ledger)
+        return value
+
+    def outstanding(self) -> list[str]:
+        """Challenges handed out and not yet spent, oldest first."""
+        with self._locked():
+            ledger = self._read()
+        return [c for c in ledger["issued"] if c not in ledger["used"]]
+
+    def was_used(self, challenge: str) -> bool:
+        with self._locked():
+            return challenge in self._read()["used"]
+
+    def mark_used(self, challenge: str) -> None:
+        with self._locked():
+            ledger = self._read()
+            ledger["used"].pop(challenge, None)  # re-added last: the newest entry
+            ledger["used"][challenge] = utc_now_iso(self.clock)
+            ledger["issued"].pop(challenge, None)
+            self._trim(ledger)
+            self._write(ledger)
+
+    def __repr__(self) -> str:
+        return f"ChallengeLedger({str(self.path)!r})"
+
+
+__all__ = [
+    "ChallengeLedger", "RequestError", "create_dcql_request", "create_request", "format_claim_path",
+    "load_request", "new_challenge", "parse_claim_path", "request_binding", "request_kind",
+    "utc_now_iso",
+]
