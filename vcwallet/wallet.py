@@ -32,7 +32,7 @@ import os
 import secrets
 import sys
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC
 from pathlib import Path
@@ -856,6 +856,17 @@ class Wallet:
                 if not settings.get("active_holder_key"):
                     settings["active_holder_key"] = new_id
                     txn.put(SETTINGS_ID, KIND_SETTINGS, _json_bytes(settings))
+
+    def present(self, request: Mapping[str, Any], selections: Sequence[str] = (),
+                **options: Any) -> Any:
+        """Answer a verifier's request with the selected credentials (an ``Answer``).
+
+        The same as :func:`vcwallet.presenting.answer_request` (``document_loader`` is
+        required; ``disclose`` chooses SD-JWT claims; ``confirmed`` allows flagged badges).
+        """
+        from .presenting import answer_request
+
+        return answer_request(self, request, selections, **options)
 
     def check(self) -> CheckReport:
         """SQLite's ``integrity_check`` plus the wallet's own: every credential has all its records,

@@ -281,3 +281,17 @@ def test_answer_request_library_api(world: World, context_store: Any, verifier: 
     report = verifier.verify_presentation(answer.serialize(), challenge=request["challenge"], domain=DOMAIN)
     assert report.verified, report.to_json()
     assert isinstance(flagged.presentation, dict)
+
+
+def test_wallet_present_is_the_python_api(world: World, context_store: Any, verifier: Verifier) -> None:
+    from vcwallet.requests import create_request
+
+    request = create_request(domain=DOMAIN, types=["OpenBadgeCredential"], issuer=LAB)
+    with Wallet.open(world.path, PASSPHRASE) as wallet:
+        answer = wallet.present(request, [world.ids["active"]],
+                                document_loader=context_store.document_loader,
+                                clock=FixedClock(parse_datetime(NOW)))
+    report = verifier.verify_presentation(answer.serialize(), challenge=request["challenge"], domain=DOMAIN)
+    assert report.verified, report.to_json()
+    wrong = verifier.verify_presentation(answer.serialize(), challenge="another", domain=DOMAIN)
+    assert wrong.check("presentation").code == "presentation.challenge_mismatch"
