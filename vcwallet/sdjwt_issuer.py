@@ -21,7 +21,6 @@ indexes are handed out) and must never be published. Indexes are allocated at ra
 
 from __future__ import annotations
 
-import json
 import random
 import secrets
 from collections.abc import Iterable, Mapping
@@ -54,6 +53,7 @@ from verifier.sdjwt.verify import ALWAYS_VISIBLE_CLAIMS
 from verifier.status import StatusError
 from verifier.vc_jwt import key_id_for
 
+from .issuing.list_state import pick_free_index, read_capped, state_path_for, write_state
 from .keyfile import write_atomic
 
 SD_JWT_VC_TYP = "dc+sd-jwt"
@@ -81,7 +81,6 @@ OB3_DISCLOSABLE: tuple[str, ...] = (
 ENVELOPE_CLAIMS = frozenset({"iss", "vct", "cnf", "status", "iat", "nbf", "exp", SD_ALG, "_sd"})
 #: JSON-LD keys that make no sense in an SD-JWT VC (its integrity comes from the JWS).
 _DROPPED_LD = ("@context", "proof", "credentialStatus")
-_DENSE = 0.5
 
 
 class SdJwtIssueError(VCError, ValueError):
@@ -371,18 +370,8 @@ STATE_KIND = "TokenStatusList"
 MAX_FILE_BYTES = 16 * 1024 * 1024
 
 
-def token_list_state_path(list_path: str | Path) -> Path:
-    """``status-1.jwt`` → ``status-1.state.json`` (the private allocation record)."""
-    path = Path(list_path)
-    return path.with_name(f"{path.stem}.state.json")
-
-
-def _read(path: Path) -> bytes:
-    with open(path, "rb") as handle:
-        data = handle.read(MAX_FILE_BYTES + 1)
-    if len(data) > MAX_FILE_BYTES:
-        raise StatusError("status.invalid_list", f"{path} is too large")
-    return data
+#: ``status-1.jwt`` → ``status-1.state.json`` (the private allocation record).
+token_list_state_path = state_path_for
 
 
 class TokenStatusListManager:
@@ -392,12 +381,12 @@ class TokenStatusListManager:
                  clock: Clock | None = None, rng: random.Random | None = None) -> None:
         """Open an existing list; ``OSError`` if unreadable, ``status.invalid_list`` if malformed."""
         self.list_path = Path(list_path)
-        self.state_path = Path(state_path) if state_path else token_list_state_path(self.list_path)
+        self.state_path = Path(state_path) if state_path else state_path_for(self.list_path)
         self.clock: Clock = clock or SystemClock()
         self._rng: random.Random = rng or secrets.SystemRandom()
         try:
-            state = loads(_read(self.state_path))
-            jws = parse_compact(_read(self.list_path).decode("ascii").strip())
+            state = loads(read_capped(self.state_path, MAX_FILE_BYTES))
+            jws = parse_compact(read_capped(self.list_path, MAX_FILE_BYTES).decode("ascii").strip())
         except (ParseError, UnicodeDecodeError, VCError) as exc:
             raise StatusError("status.invalid_list", f"{self.list_path} or its state file is malformed"
                               ) from exc
@@ -446,7 +435,7 @@ class TokenStatusListManager:
         _check_issuer_key(key, kid, issuer)
         status_list = TokenStatusList.new(size, bits)
         list_path = Path(list_path)
-        state = Path(state_path) if state_path else token_list_state_path(list_path)
+        state = Path(state_path) if state_path else state_path_for(list_path)
         if not overwrite:
             for path in (list_path, state):
                 if path.exists() or path.is_symlink():
@@ -455,7 +444,7 @@ class TokenStatusListManager:
         clock = clock or SystemClock()
         _write_token(list_path, status_list, uri=uri, issuer=issuer, key=key, kid=kid, ttl=ttl,
                      clock=clock, overwrite=overwrite)
-        _write_state(state, {"version": STATE_VERSION, "kind": STATE_KIND, "uri": uri,
+        write_state(state, {"version": STATE_VERSION, "kind": STATE_KIND, "uri": uri,
                                    "issuer": issuer, "bits": bits, "size": len(status_list),
                                    "ttl": ttl, "allocated": {}}, overwrite=overwrite)
         return cls(list_path, state_path=state, clock=clock, rng=rng)
@@ -465,13 +454,7 @@ class TokenStatusListManager:
         size = self.size
         if len(self._allocated) >= size:
             raise SdJwtIssueError("issue.status_list_full", f"all {size} indexes of {self.uri} are allocated")
-        if len(self._allocated) < size * _DENSE:
-            index = self._rng.randrange(size)
-            while index in self._allocated:
-                index = self._rng.randrange(size)
-        else:
-            start = self._rng.randrange(size)
-            index = next(i % size for i in range(start, start + size) if i % size not in self._allocated)
+        index = pick_free_index(size, self._allocated, self._rng)
         self._allocated[index] = credential_id
         self._save_state()
         return StatusReference(self.uri, index)
@@ -524,7 +507,7 @@ class TokenStatusListManager:
         return True
 
     def _save_state(self) -> None:
-        _write_state(self.state_path, {
+        write_state(self.state_path, {
             "version": STATE_VERSION, "kind": STATE_KIND, "uri": self.uri, "issuer": self.issuer,
             "bits": self.bits, "size": self.size, "ttl": self.ttl,
             "allocated": {str(k): v for k, v in sorted(self._allocated.items())}}, overwrite=True)
@@ -537,6 +520,3 @@ def _write_token(path: Path, status_list: TokenStatusList, *, uri: str, issuer: 
     write_atomic(path, (token + "\n").encode("ascii"), overwrite=overwrite, mode=0o644)
 
 
-def _write_state(path: Path, state: dict[str, Any], *, overwrite: bool) -> None:
-    data = (json.dumps(state, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-    write_atomic(path, data, overwrite=overwrite, mode=0o600)

@@ -160,6 +160,8 @@ CODES: dict[str, str] = {
     "wallet.kdf_params_invalid": "The stored key-derivation parameters are out of bounds.",
     "wallet.busy": "Another process kept the wallet locked for longer than the busy timeout.",
     "wallet.ambiguous_id": "A short record id matches more than one record; give more characters.",
+    "io.file_error": "A file could not be read or written (missing, a folder, no permission, disk full).",
+    "app.internal_error": "Something failed inside vcwallet; the action was not completed.",
 }
 
 

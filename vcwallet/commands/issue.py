@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import stat
 import sys
 from pathlib import Path
 from typing import Any
@@ -20,9 +19,18 @@ from verifier.errors import ParseError, VCError
 from verifier.json_reader import loads
 
 from ..issuing.issuer import DEFAULT_SUITE, SUITE_NAMES, issue_credential
-from ..keyfile import KeyfileError, inspect_keyfile, load_keyfile, write_atomic
+from ..keyfile import write_atomic
 from .contexts import add_context_options, build_context_store
-from .keys import UsageError, add_passphrase_options, get_passphrase
+from .issuer_args import (
+    KEY_ERRORS,
+    add_key_argument,
+    add_passphrase_options,
+    cannot_read,
+    coded,
+    key_error_message,
+    load_key,
+    read_input,
+)
 
 EXAMPLES = """examples:
   vcwallet issue badge-template.json --key issuer.key.json --out badge.json
@@ -40,8 +48,7 @@ def add_parser(subparsers: Any) -> None:
                     "the verifier, and write it to --out or stdout.",
         epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("credential", metavar="CREDENTIAL.json", help="the unsigned credential, or - for stdin")
-    p.add_argument("--key", required=True, type=Path, metavar="KEYFILE",
-                   help="the issuer key file (vcwallet keys new)")
+    add_key_argument(p)
     p.add_argument("--suite", choices=SUITE_NAMES, default=DEFAULT_SUITE,
                    help=f"the proof suite (default: {DEFAULT_SUITE})")
     p.add_argument("--out", type=Path, metavar="FILE", default=None,
@@ -55,56 +62,26 @@ def _error(message: str) -> None:
     print(f"vcwallet issue: {message}", file=sys.stderr)
 
 
-def _coded(exc: VCError) -> str:
-    where = f" at {exc.path}" if exc.path else ""
-    return f"{exc.message}{where} [{exc.code}]"
-
-
-def _read_credential(name: str) -> Any:
-    data = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
-    return loads(data)
-
-
-def _warn_if_exposed(path: Path) -> None:
-    try:
-        mode = path.stat().st_mode
-    except OSError:
-        return
-    if mode & (stat.S_IRWXG | stat.S_IRWXO):
-        print(f"warning: {path} holds an unencrypted key and others can read it; "
-              f"run: chmod 600 {path}", file=sys.stderr)
-
-
 def run(args: argparse.Namespace) -> int:
     try:
-        credential = _read_credential(args.credential)
+        credential = loads(read_input(args.credential))
     except OSError as exc:
-        _error(f"cannot read {args.credential}: {exc.strerror or exc}")
+        _error(cannot_read(args.credential, exc))
         return 2
     except ParseError as exc:
-        _error(f"{args.credential} is not a JSON credential: {_coded(exc)}")
+        _error(f"{args.credential} is not a JSON credential: {coded(exc)}")
         return 2
     try:
-        info = inspect_keyfile(args.key)
-        if not info.encrypted:
-            _warn_if_exposed(args.key)
-        passphrase = get_passphrase(args, confirm=False) if info.encrypted else None
-        key = load_keyfile(args.key, passphrase)
+        key = load_key(args, warn_if_exposed=True)
         contexts = build_context_store(args, allow_network=False)
-    except UsageError as exc:
-        _error(str(exc))
-        return 2
-    except KeyfileError as exc:
-        _error(f"{args.key}: {_coded(exc)}")
-        return 2
-    except OSError as exc:
-        _error(f"cannot read: {exc}")
+    except KEY_ERRORS as exc:
+        _error(key_error_message(args.key, exc))
         return 2
     try:
         signed = issue_credential(credential, key, suite=args.suite, contexts=contexts,
                                   clock=SystemClock())
     except VCError as exc:
-        _error(f"refused: {_coded(exc)}; nothing was written")
+        _error(f"refused: {coded(exc)}; nothing was written")
         return 1
     text = json.dumps(signed, indent=2, ensure_ascii=False) + "\n"
     if args.out is None:

@@ -8,16 +8,15 @@ unencrypted signing key lets anyone who copies the file issue badges in the issu
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import os
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from verifier.did import did_web_url
-from verifier.errors import DidError, VCError
+from verifier.errors import DidError
 from verifier.keys import Ed25519KeyPair
 
 from ..keyfile import (
@@ -31,7 +30,12 @@ from ..keyfile import (
     write_atomic,
 )
 
-ENV_PASSPHRASE = "VCWALLET_PASSPHRASE"
+# The passphrase helpers live in issuer_args; re-exported because present, share and tests use them here.
+from .issuer_args import ENV_PASSPHRASE as ENV_PASSPHRASE
+from .issuer_args import UsageError as UsageError
+from .issuer_args import add_passphrase_options, cannot_read, coded, print_usage
+from .issuer_args import get_passphrase as get_passphrase
+
 VM_FRAGMENT = "key-1"
 
 #: ``--kdf`` levels. ``insecure-test`` is accepted but not advertised: it exists for test suites.
@@ -60,55 +64,6 @@ SHOW_EXAMPLES = """examples:
   vcwallet keys show issuer.key.json
   vcwallet keys show --json issuer.key.json | jq -r .did
 """
-
-Prompt = Callable[[str], str]
-
-
-class UsageError(Exception):
-    """A problem with the command line or environment; exit code 2."""
-
-
-def add_passphrase_options(parser: argparse.ArgumentParser, *, allow_none: bool) -> None:
-    """``--passphrase-env VAR`` (and, when creating, ``--no-passphrase``)."""
-    group = parser.add_mutually_exclusive_group()
-    group.add_argument("--passphrase-env", metavar="VAR", default=None,
-                       help=f"read the passphrase from this environment variable "
-                            f"(default: {ENV_PASSPHRASE}, else a prompt)")
-    if allow_none:
-        group.add_argument("--no-passphrase", action="store_true",
-                           help="store the key unencrypted (the file is still created 0600)")
-
-
-def get_passphrase(args: argparse.Namespace, *, confirm: bool, environ: Mapping[str, str] | None = None,
-                   prompt: Prompt | None = None, interactive: bool | None = None) -> str:
-    """The passphrase from the named variable, ``$VCWALLET_PASSPHRASE`` or a terminal prompt.
-
-    Raises :class:`UsageError` when none can be had: a script must never end up with an
-    unencrypted key, or hang on a prompt nobody sees.
-    """
-    env = os.environ if environ is None else environ
-    named = getattr(args, "passphrase_env", None)
-    if named:
-        value = env.get(named, "")
-        if not value:
-            raise UsageError(f"--passphrase-env {named}: the variable is not set or empty")
-        return value
-    value = env.get(ENV_PASSPHRASE, "")
-    if value:
-        return value
-    if interactive is None:
-        interactive = sys.stdin.isatty()
-    if not interactive:
-        raise UsageError(f"no passphrase: set {ENV_PASSPHRASE}, use --passphrase-env VAR, "
-                         "or run on a terminal")
-    ask = prompt or getpass.getpass
-    first = ask("Key file passphrase: ")
-    if not first:
-        raise UsageError("the passphrase is empty")
-    if confirm and ask("Repeat passphrase: ") != first:
-        raise UsageError("the passphrases do not match")
-    return first
-
 
 def identity_for(did_spec: str, key: Ed25519KeyPair) -> tuple[str, str]:
     """The DID and verification method for ``--did key`` or ``--did web:DOMAIN[:PATH]``."""
@@ -139,7 +94,7 @@ def add_parser(subparsers: Any) -> None:
         "keys", help="create or show an issuer signing key",
         description="Create an issuer signing key file (did:key or did:web) or show its public part.",
         epilog=KEYS_EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.set_defaults(func=lambda _args: _usage(parser))
+    parser.set_defaults(func=lambda _args: print_usage(parser))
     actions = parser.add_subparsers(dest="keys_command", metavar="ACTION")
 
     new = actions.add_parser(
@@ -169,17 +124,8 @@ def add_parser(subparsers: Any) -> None:
     show.set_defaults(func=run_show)
 
 
-def _usage(parser: argparse.ArgumentParser) -> int:
-    parser.print_help(sys.stderr)
-    return 2
-
-
 def _error(message: str) -> None:
     print(f"vcwallet keys: {message}", file=sys.stderr)
-
-
-def _coded(exc: VCError) -> str:
-    return f"{exc.message} [{exc.code}]"
 
 
 def run_new(args: argparse.Namespace) -> int:
@@ -207,7 +153,7 @@ def run_new(args: argparse.Namespace) -> int:
             write_atomic(did_json_path, (json.dumps(document, indent=2) + "\n").encode("utf-8"),
                          overwrite=False, mode=0o644)
     except KeyfileError as exc:
-        _error(_coded(exc))
+        _error(coded(exc))
         return 2
     except OSError as exc:
         _error(f"cannot write: {exc}")
@@ -230,10 +176,10 @@ def run_show(args: argparse.Namespace) -> int:
     try:
         info = inspect_keyfile(args.keyfile)
     except KeyfileError as exc:
-        _error(f"{args.keyfile}: {_coded(exc)}")
+        _error(f"{args.keyfile}: {coded(exc)}")
         return 2
     except OSError as exc:
-        _error(f"cannot read {args.keyfile}: {exc.strerror or exc}")
+        _error(cannot_read(args.keyfile, exc))
         return 2
     publish = did_web_url(info.did) if info.did.startswith("did:web:") else None
     if args.json:

@@ -15,12 +15,25 @@ This module only adds the sub-command; :func:`add_token_list_parser` is called w
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from verifier.errors import VCError
+
+from .issuer_args import (
+    KEY_ERRORS,
+    UsageError,
+    add_change_options,
+    add_signing_options,
+    cannot_read,
+    coded,
+    key_error_message,
+    load_key,
+    print_result,
+    print_usage,
+    read_input,
+)
 
 if TYPE_CHECKING:
     from ..keyfile import LoadedKey
@@ -36,29 +49,10 @@ tsl-1.state.json private: it maps list positions to credentials.
 """
 
 
-class _Usage(Exception):
-    """A command-line problem; exit code 2."""
-
-
 def _positive(text: str) -> int:
     if not text.isascii() or not text.isdigit() or int(text) <= 0:
         raise argparse.ArgumentTypeError("a positive decimal integer is needed")
     return int(text)
-
-
-def _index(text: str) -> int:
-    if not text.isascii() or not text.isdigit():
-        raise argparse.ArgumentTypeError("an index is a non-negative decimal integer")
-    return int(text)
-
-
-def _key_options(parser: argparse.ArgumentParser) -> None:
-    from .keys import add_passphrase_options
-
-    parser.add_argument("--key", required=True, type=Path, metavar="KEYFILE",
-                        help="the issuer key file (vcwallet keys new)")
-    add_passphrase_options(parser, allow_none=False)
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
 
 
 def add_token_list_parser(status_subparsers: Any) -> None:
@@ -68,7 +62,7 @@ def add_token_list_parser(status_subparsers: Any) -> None:
         description="Create and change an IETF Token Status List (the status mechanism of "
                     "SD-JWT VC credentials): 0 valid, 1 revoked, 2 suspended.",
         epilog=TOKEN_LIST_EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.set_defaults(func=lambda _args: _usage(parser))
+    parser.set_defaults(func=lambda _args: print_usage(parser))
     actions = parser.add_subparsers(dest="token_list_command", metavar="ACTION")
 
     create = actions.add_parser(
@@ -85,7 +79,7 @@ def add_token_list_parser(status_subparsers: Any) -> None:
     create.add_argument("--ttl", type=_positive, default=3600, metavar="SECONDS",
                         help="how long verifiers may cache the list (default 3600)")
     create.add_argument("--force", action="store_true", help="overwrite an existing list")
-    _key_options(create)
+    add_signing_options(create, contexts=False)
     create.set_defaults(func=run)
 
     for verb, text in (("revoke", "revoke a credential (permanent)"),
@@ -96,70 +90,32 @@ def add_token_list_parser(status_subparsers: Any) -> None:
             description=f"{text[0].upper()}{text[1:]}: change its entry on --list, re-sign the "
                         "token and write it. Give the SD-JWT VC or --index.",
             epilog=TOKEN_LIST_EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
-        change.add_argument("credential", nargs="?", metavar="CREDENTIAL.sdjwt",
-                            help="the SD-JWT VC whose entry to change (or use --index; '-' = stdin)")
-        change.add_argument("--list", required=True, type=Path, metavar="FILE", dest="list_path",
-                            help="the status list token file (from token-list create)")
-        change.add_argument("--state", type=Path, metavar="FILE", dest="state_path",
-                            help="the list's private allocation record (default: LIST.state.json)")
-        change.add_argument("--index", type=_index, metavar="N", help="the list index to change")
-        if verb == "reinstate":
-            change.add_argument("--allow-unrevoke", action="store_true",
-                                help="also clear a revocation (only to undo a mistake)")
-        _key_options(change)
+        add_change_options(change, credential_metavar="CREDENTIAL.sdjwt",
+                           credential_help="the SD-JWT VC whose entry to change "
+                                           "(or use --index; '-' = stdin)",
+                           list_help="the status list token file (from token-list create)",
+                           reinstate=verb == "reinstate", contexts=False)
         change.set_defaults(func=run)
-
-
-def _usage(parser: argparse.ArgumentParser) -> int:
-    parser.print_help(sys.stderr)
-    return 2
 
 
 def _error(message: str) -> None:
     print(f"vcwallet status token-list: {message}", file=sys.stderr)
 
 
-def _coded(exc: VCError) -> str:
-    where = f" at {exc.path}" if exc.path else ""
-    return f"{exc.message}{where} [{exc.code}]"
-
-
-def _load_key(args: argparse.Namespace) -> LoadedKey:
-    from ..keyfile import inspect_keyfile, load_keyfile
-    from .keys import get_passphrase
-
-    info = inspect_keyfile(args.key)
-    passphrase = get_passphrase(args, confirm=False) if info.encrypted else None
-    return load_keyfile(args.key, passphrase)
-
-
 def run(args: argparse.Namespace) -> int:
     """Carry out ``token-list create|revoke|suspend|reinstate``; returns the exit code."""
-    from ..keyfile import KeyfileError
-    from .keys import UsageError
-
     try:
-        key = _load_key(args)
-    except UsageError as exc:
-        _error(str(exc))
-        return 2
-    except KeyfileError as exc:
-        _error(f"{args.key}: {_coded(exc)}")
-        return 2
-    except OSError as exc:
-        _error(f"cannot read: {exc}")
+        key = load_key(args)
+    except KEY_ERRORS as exc:
+        _error(key_error_message(args.key, exc))
         return 2
     try:
         if args.token_list_command == "create":
             return _create(args, key)
         return _change(args, key)
-    except _Usage as exc:
+    except UsageError as exc:
         _error(str(exc))
         return 2
-
-
-def _report(args: argparse.Namespace, payload: dict[str, Any], text: str) -> None:
-    print(json.dumps(payload, ensure_ascii=False) if args.json else text)
 
 
 def _create(args: argparse.Namespace, key: LoadedKey) -> int:
@@ -171,34 +127,33 @@ def _create(args: argparse.Namespace, key: LoadedKey) -> int:
             size=args.size, bits=args.bits, ttl=args.ttl, overwrite=args.force)
     except VCError as exc:
         if exc.code == "keyfile.exists":
-            raise _Usage(f"{args.out} or its state file already exists (use --force to replace it)"
-                         ) from exc
-        _error(f"refused: {_coded(exc)}")
+            raise UsageError(f"{args.out} or its state file already exists (use --force to replace it)"
+                             ) from exc
+        _error(f"refused: {coded(exc)}")
         return 1
     except ValueError as exc:
-        raise _Usage(str(exc)) from exc
+        raise UsageError(str(exc)) from exc
     except OSError as exc:
-        raise _Usage(f"cannot write {args.out}: {exc}") from exc
-    _report(args, {"list": str(manager.list_path), "state": str(manager.state_path), "url": manager.uri,
-                   "size": manager.size, "bits": manager.bits},
-            f"created token status list {manager.uri} ({manager.size} entries, {manager.bits} bits) in "
-            f"{manager.list_path}\npublish {manager.list_path.name} at {manager.uri}; keep "
-            f"{manager.state_path.name} private")
+        raise UsageError(f"cannot write {args.out}: {exc}") from exc
+    print_result(args, {"list": str(manager.list_path), "state": str(manager.state_path), "url": manager.uri,
+                        "size": manager.size, "bits": manager.bits},
+                 f"created token status list {manager.uri} ({manager.size} entries, {manager.bits} bits) in "
+                 f"{manager.list_path}\npublish {manager.list_path.name} at {manager.uri}; keep "
+                 f"{manager.state_path.name} private")
     return 0
 
 
 def _target(args: argparse.Namespace, manager: TokenStatusListManager) -> int:
     if (args.credential is None) == (args.index is None):
-        raise _Usage("give either CREDENTIAL.sdjwt or --index N")
+        raise UsageError("give either CREDENTIAL.sdjwt or --index N")
     if args.index is not None:
         return int(args.index)
     try:
-        raw = sys.stdin.buffer.read() if args.credential == "-" else Path(args.credential).read_bytes()
-        text = raw.decode("ascii")
+        text = read_input(args.credential).decode("ascii")
     except OSError as exc:
-        raise _Usage(f"cannot read {args.credential}: {exc.strerror or exc}") from exc
+        raise UsageError(cannot_read(args.credential, exc)) from exc
     except UnicodeDecodeError as exc:
-        raise _Usage(f"{args.credential} is not an SD-JWT (not ASCII text)") from exc
+        raise UsageError(f"{args.credential} is not an SD-JWT (not ASCII text)") from exc
     return manager.index_of(text)
 
 
@@ -209,9 +164,9 @@ def _change(args: argparse.Namespace, key: LoadedKey) -> int:
     try:
         manager = TokenStatusListManager(args.list_path, state_path=args.state_path)
     except OSError as exc:
-        raise _Usage(f"cannot read {args.list_path}: {exc}") from exc
+        raise UsageError(f"cannot read {args.list_path}: {exc}") from exc
     except VCError as exc:
-        raise _Usage(f"{args.list_path}: {_coded(exc)}") from exc
+        raise UsageError(f"{args.list_path}: {coded(exc)}") from exc
     try:
         index = _target(args, manager)
         kid = key.verification_method
@@ -222,17 +177,17 @@ def _change(args: argparse.Namespace, key: LoadedKey) -> int:
         else:
             changed = manager.reinstate(index, key=key.key, kid=kid, allow_unrevoke=args.allow_unrevoke)
     except VCError as exc:
-        _error(f"refused: {_coded(exc)}; nothing was written")
+        _error(f"refused: {coded(exc)}; nothing was written")
         return 1
     except OSError as exc:
-        raise _Usage(f"cannot write {args.list_path}: {exc}") from exc
+        raise UsageError(f"cannot write {args.list_path}: {exc}") from exc
     names = {0: "valid", 1: "revoked", 2: "suspended"}
     value = manager.value(index)
     past = {"revoke": "revoked", "suspend": "suspended", "reinstate": "reinstated"}[verb]
     state = names.get(value, f"0x{value:02x}")
     note = f"{past} index {index}" if changed else f"index {index} was already {state}; nothing changed"
-    _report(args, {"list": str(manager.list_path), "url": manager.uri, "index": index,
-                   "status": state, "changed": changed},
-            f"{note} on {manager.uri}"
-            + (f"\npublish {manager.list_path} at {manager.uri}" if changed else ""))
+    print_result(args, {"list": str(manager.list_path), "url": manager.uri, "index": index,
+                        "status": state, "changed": changed},
+                 f"{note} on {manager.uri}"
+                 + (f"\npublish {manager.list_path} at {manager.uri}" if changed else ""))
     return 0

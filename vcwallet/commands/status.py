@@ -11,7 +11,6 @@ input that could not be read.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,7 +19,20 @@ from verifier.errors import ParseError, VCError
 from verifier.json_reader import loads
 from verifier.status import MIN_BITS
 
-from .contexts import add_context_options, build_context_store
+from .contexts import build_context_store
+from .issuer_args import (
+    KEY_ERRORS,
+    UsageError,
+    add_change_options,
+    add_signing_options,
+    cannot_read,
+    coded,
+    key_error_message,
+    load_key,
+    print_result,
+    print_usage,
+    read_input,
+)
 
 if TYPE_CHECKING:
     from ..issuing.status_list import StatusListManager
@@ -47,27 +59,13 @@ CHANGE_EXAMPLES = """examples:
 """
 
 
-class _Usage(Exception):
-    """A command-line problem; exit code 2."""
-
-
-def _key_options(parser: argparse.ArgumentParser) -> None:
-    from .keys import add_passphrase_options
-
-    parser.add_argument("--key", required=True, type=Path, metavar="KEYFILE",
-                        help="the issuer key file (vcwallet keys new)")
-    add_passphrase_options(parser, allow_none=False)
-    add_context_options(parser)
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
-
-
 def add_parser(subparsers: Any) -> None:
     """Register ``status`` with ``create``, ``revoke``, ``suspend`` and ``reinstate``."""
     parser = subparsers.add_parser(
         "status", help="create a status list and revoke, suspend or reinstate credentials",
         description="Manage a W3C Bitstring Status List for credentials you issue.",
         epilog=STATUS_EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.set_defaults(func=lambda _args: _usage(parser))
+    parser.set_defaults(func=lambda _args: print_usage(parser))
     actions = parser.add_subparsers(dest="status_command", metavar="ACTION")
 
     create = actions.add_parser(
@@ -82,7 +80,7 @@ def add_parser(subparsers: Any) -> None:
     create.add_argument("--size", type=int, default=MIN_BITS, metavar="BITS",
                         help=f"number of entries, a multiple of 8 (default and minimum: {MIN_BITS})")
     create.add_argument("--force", action="store_true", help="overwrite an existing list")
-    _key_options(create)
+    add_signing_options(create, contexts=True)
     create.set_defaults(func=run)
 
     for verb, text in (("revoke", "revoke a credential (permanent)"),
@@ -94,82 +92,34 @@ def add_parser(subparsers: Any) -> None:
                         "the list and write it. Give the credential or --index.",
             epilog=CHANGE_EXAMPLES.format(verb=verb),
             formatter_class=argparse.RawDescriptionHelpFormatter)
-        change.add_argument("credential", nargs="?", metavar="CREDENTIAL.json",
-                            help="the credential whose entry to change (or use --index)")
-        change.add_argument("--list", required=True, type=Path, metavar="FILE", dest="list_path",
-                            help="the status list file (from status create)")
-        change.add_argument("--state", type=Path, metavar="FILE", dest="state_path",
-                            help="the list's private allocation record (default: LIST.state.json)")
-        change.add_argument("--index", type=_index_arg, metavar="N", help="the list index to change")
-        if verb == "reinstate":
-            change.add_argument("--allow-unrevoke", action="store_true",
-                                help="also clear a revocation (only to undo a mistake)")
-        _key_options(change)
+        add_change_options(change, credential_metavar="CREDENTIAL.json",
+                           credential_help="the credential whose entry to change (or use --index)",
+                           list_help="the status list file (from status create)",
+                           reinstate=verb == "reinstate", contexts=True)
         change.set_defaults(func=run)
     from .sdjwt_status import add_token_list_parser
 
     add_token_list_parser(actions)
 
 
-def _index_arg(text: str) -> int:
-    if not text.isascii() or not text.isdigit():
-        raise argparse.ArgumentTypeError("an index is a non-negative decimal integer")
-    return int(text)
-
-
-def _usage(parser: argparse.ArgumentParser) -> int:
-    parser.print_help(sys.stderr)
-    return 2
-
-
 def _error(message: str) -> None:
     print(f"vcwallet status: {message}", file=sys.stderr)
 
 
-def _coded(exc: VCError) -> str:
-    where = f" at {exc.path}" if exc.path else ""
-    return f"{exc.message}{where} [{exc.code}]"
-
-
-def _load_key(args: argparse.Namespace) -> LoadedKey:
-    from ..keyfile import inspect_keyfile, load_keyfile  # the key file layer loads nacl's KDF
-    from .keys import get_passphrase
-
-    info = inspect_keyfile(args.key)
-    passphrase = get_passphrase(args, confirm=False) if info.encrypted else None
-    return load_keyfile(args.key, passphrase)
-
-
 def run(args: argparse.Namespace) -> int:
-    from ..keyfile import KeyfileError
-    from .keys import UsageError
-
     try:
-        key = _load_key(args)
+        key = load_key(args)
         loader = build_context_store(args, allow_network=False).document_loader
-    except (UsageError, _Usage) as exc:
-        _error(str(exc))
-        return 2
-    except KeyfileError as exc:
-        _error(f"{args.key}: {_coded(exc)}")
-        return 2
-    except OSError as exc:
-        _error(f"cannot read: {exc}")
+    except KEY_ERRORS as exc:
+        _error(key_error_message(args.key, exc))
         return 2
     try:
         if args.status_command == "create":
             return _create(args, key, loader)
         return _change(args, key, loader)
-    except _Usage as exc:
+    except UsageError as exc:
         _error(str(exc))
         return 2
-
-
-def _report(args: argparse.Namespace, payload: dict[str, Any], text: str) -> None:
-    if args.json:
-        print(json.dumps(payload, ensure_ascii=False))
-    else:
-        print(text)
 
 
 def _create(args: argparse.Namespace, key: LoadedKey, loader: Any) -> int:
@@ -181,36 +131,35 @@ def _create(args: argparse.Namespace, key: LoadedKey, loader: Any) -> int:
             verification_method=key.verification_method, document_loader=loader,
             purpose=args.purpose, size=args.size, overwrite=args.force)
     except FileExistsError as exc:
-        raise _Usage(f"{exc} (use --force to replace it)") from exc
+        raise UsageError(f"{exc} (use --force to replace it)") from exc
     except VCError as exc:  # before ValueError: coded errors are ValueErrors too
-        _error(f"refused: {_coded(exc)}")
+        _error(f"refused: {coded(exc)}")
         return 1
     except ValueError as exc:
-        raise _Usage(str(exc)) from exc
+        raise UsageError(str(exc)) from exc
     except OSError as exc:
-        raise _Usage(f"cannot write {args.out}: {exc}") from exc
-    _report(args, {"list": str(manager.list_path), "state": str(manager.state_path),
-                   "url": manager.url, "purpose": manager.purpose, "size": manager.size},
-            f"created {manager.purpose} list {manager.url} ({manager.size} entries) in "
-            f"{manager.list_path}\npublish {manager.list_path.name} at {manager.url}; keep "
-            f"{manager.state_path.name} private")
+        raise UsageError(f"cannot write {args.out}: {exc}") from exc
+    print_result(args, {"list": str(manager.list_path), "state": str(manager.state_path),
+                        "url": manager.url, "purpose": manager.purpose, "size": manager.size},
+                 f"created {manager.purpose} list {manager.url} ({manager.size} entries) in "
+                 f"{manager.list_path}\npublish {manager.list_path.name} at {manager.url}; keep "
+                 f"{manager.state_path.name} private")
     return 0
 
 
 def _index(args: argparse.Namespace, manager: StatusListManager) -> int:
     if (args.credential is None) == (args.index is None):
-        raise _Usage("give either CREDENTIAL.json or --index N")
+        raise UsageError("give either CREDENTIAL.json or --index N")
     if args.index is not None:
         return int(args.index)
     try:
-        data = sys.stdin.buffer.read() if args.credential == "-" else Path(args.credential).read_bytes()
-        credential = loads(data)
+        credential = loads(read_input(args.credential))
     except OSError as exc:
-        raise _Usage(f"cannot read {args.credential}: {exc.strerror or exc}") from exc
+        raise UsageError(cannot_read(args.credential, exc)) from exc
     except ParseError as exc:
-        raise _Usage(f"{args.credential} is not JSON: {_coded(exc)}") from exc
+        raise UsageError(f"{args.credential} is not JSON: {coded(exc)}") from exc
     if not isinstance(credential, dict):
-        raise _Usage(f"{args.credential} is not a credential object")
+        raise UsageError(f"{args.credential} is not a credential object")
     return manager.index_of(credential)
 
 
@@ -221,9 +170,9 @@ def _change(args: argparse.Namespace, key: LoadedKey, loader: Any) -> int:
     try:
         manager = StatusListManager(args.list_path, document_loader=loader, state_path=args.state_path)
     except OSError as exc:
-        raise _Usage(f"cannot read {args.list_path}: {exc}") from exc
+        raise UsageError(f"cannot read {args.list_path}: {exc}") from exc
     except VCError as exc:
-        raise _Usage(f"{args.list_path}: {_coded(exc)}") from exc
+        raise UsageError(f"{args.list_path}: {coded(exc)}") from exc
     try:
         index = _index(args, manager)
         if verb == "revoke":
@@ -234,15 +183,15 @@ def _change(args: argparse.Namespace, key: LoadedKey, loader: Any) -> int:
             changed = manager.reinstate(index, key=key.key, verification_method=key.verification_method,
                                         allow_unrevoke=args.allow_unrevoke)
     except VCError as exc:
-        _error(f"refused: {_coded(exc)}; nothing was written")
+        _error(f"refused: {coded(exc)}; nothing was written")
         return 1
     except OSError as exc:
-        raise _Usage(f"cannot write {args.list_path}: {exc}") from exc
+        raise UsageError(f"cannot write {args.list_path}: {exc}") from exc
     past = {"revoke": "revoked", "suspend": "suspended", "reinstate": "reinstated"}[verb]
     state = "set" if manager.is_set(index) else "clear"
     note = f"{past} index {index}" if changed else f"index {index} was already {state}; nothing changed"
-    _report(args, {"list": str(manager.list_path), "url": manager.url, "index": index,
-                   "purpose": manager.purpose, "set": manager.is_set(index), "changed": changed},
-            f"{note} on {manager.url}"
-            + (f"\npublish {manager.list_path} at {manager.url}" if changed else ""))
+    print_result(args, {"list": str(manager.list_path), "url": manager.url, "index": index,
+                        "purpose": manager.purpose, "set": manager.is_set(index), "changed": changed},
+                 f"{note} on {manager.url}"
+                 + (f"\npublish {manager.list_path} at {manager.url}" if changed else ""))
     return 0

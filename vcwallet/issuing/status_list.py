@@ -26,7 +26,6 @@ one writer at a time per list.
 from __future__ import annotations
 
 import copy
-import json
 import random
 import secrets
 from collections.abc import Mapping
@@ -44,6 +43,7 @@ from verifier.suites.base import DocumentLoader, check_signature, strip_proof
 
 from ..keyfile import write_atomic
 from .issuer import IssueError, timestamp
+from .list_state import dump_json, pick_free_index, read_capped, state_path_for, write_state
 
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
 SUITE = "eddsa-rdfc-2022"
@@ -51,28 +51,14 @@ PURPOSES = ("revocation", "suspension")
 STATE_VERSION = 1
 #: Our own files; a list of a few million entries is well under this.
 MAX_FILE_BYTES = 64 * 1024 * 1024
-_DENSE = 0.5  # above this fill ratio, random probing gives way to a scan
-
-
-def state_path_for(list_path: str | Path) -> Path:
-    """``revocation.json`` → ``revocation.state.json`` (the private allocation record)."""
-    path = Path(list_path)
-    return path.with_name(f"{path.stem}.state.json")
 
 
 def _read_json(path: Path) -> Any:
-    with open(path, "rb") as handle:
-        data = handle.read(MAX_FILE_BYTES + 1)
-    if len(data) > MAX_FILE_BYTES:
-        raise StatusError("status.invalid_list", f"{path} is too large")
+    data = read_capped(path, MAX_FILE_BYTES)
     try:
         return loads(data, max_bytes=MAX_FILE_BYTES)
     except ParseError as exc:
         raise StatusError("status.invalid_list", f"{path} is not strict JSON ({exc.code})") from exc
-
-
-def _dump(document: Any) -> bytes:
-    return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 class StatusListManager:
@@ -135,10 +121,10 @@ class StatusListManager:
             "size": len(self._bits),
             "allocated": {str(i): self._allocated[i] for i in sorted(self._allocated)},
         }
-        write_atomic(self.state_path, _dump(state), overwrite=True, mode=0o600)
+        write_state(self.state_path, state, overwrite=True)
 
     def _write_list(self) -> None:
-        write_atomic(self.list_path, _dump(self._document), overwrite=True, mode=0o644)
+        write_atomic(self.list_path, dump_json(self._document), overwrite=True, mode=0o644)
 
     # -- what the list is -----------------------------------------------------------------
 
@@ -212,8 +198,8 @@ class StatusListManager:
         }
         signed = _sign(document, key, verification_method, issuer, registry, document_loader, clock)
         state = {"version": STATE_VERSION, "url": url, "purpose": purpose, "size": size, "allocated": {}}
-        write_atomic(state_path, _dump(state), overwrite=True, mode=0o600)
-        write_atomic(path, _dump(signed), overwrite=True, mode=0o644)
+        write_state(state_path, state, overwrite=True)
+        write_atomic(path, dump_json(signed), overwrite=True, mode=0o644)
         return cls(path, document_loader=document_loader, clock=clock, suites=registry, rng=rng)
 
     # -- handing out indexes --------------------------------------------------------------
@@ -223,13 +209,7 @@ class StatusListManager:
         size = len(self._bits)
         if len(self._allocated) >= size:
             raise IssueError("issue.status_list_full", f"all {size} indexes of {self.url} are allocated")
-        if len(self._allocated) < size * _DENSE:
-            index = self._rng.randrange(size)
-            while index in self._allocated:
-                index = self._rng.randrange(size)
-        else:
-            start = self._rng.randrange(size)
-            index = next(i % size for i in range(start, start + size) if i % size not in self._allocated)
+        index = pick_free_index(size, self._allocated, self._rng)
         self._allocated[index] = credential_id
         self._write_state()
         return index

@@ -30,6 +30,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from ..clock import Clock
+from ..compression import ZLIB_WBITS
 from ..errors import VCError
 from ..fetch import Fetcher
 from ..jose import CompactJws, check_header, parse_compact, sign_compact, verify_compact
@@ -37,6 +38,7 @@ from ..keys import Ed25519KeyPair
 from ..multibase import b64url_decode, b64url_encode
 from ..proofs import KeyLookup
 from ..status import StatusError
+from ..status.bitstring import inflate_status_list
 from ..vc_jwt import key_id_for
 
 STATUS_LIST_TYP = "statuslist+jwt"
@@ -47,7 +49,11 @@ ALLOWED_BITS = (1, 2, 4, 8)
 DEFAULT_MAX_BYTES = 16 * 1024 * 1024
 #: Largest list token fetched, in bytes (compressed lists are small; bombs are not let in).
 MAX_TOKEN_BYTES = 2 * 1024 * 1024
-_CHUNK = 64 * 1024
+_ZLIB_MESSAGES = {
+    "corrupt": "lst is not ZLIB data: {detail}",
+    "truncated": "lst is truncated ZLIB data",
+    "trailing": "lst has data after the ZLIB stream",
+}
 _MAX_INDEX = 2**40
 
 
@@ -55,35 +61,6 @@ def status_name(value: int) -> str:
     """``valid``, ``invalid``, ``suspended`` or ``application-specific (0x…)``."""
     return {VALID: "valid", INVALID: "invalid", SUSPENDED: "suspended"}.get(
         value, f"application-specific (0x{value:02x})")
-
-
-def _inflate(compressed: bytes, max_bytes: int) -> bytes:
-    """ZLIB-inflate ``compressed`` without ever producing more than ``max_bytes``."""
-    inflater = zlib.decompressobj(wbits=zlib.MAX_WBITS)
-    out = bytearray()
-    pending = memoryview(compressed)
-    try:
-        while True:
-            if inflater.unconsumed_tail:
-                data = inflater.unconsumed_tail
-            elif pending:
-                data, pending = bytes(pending[:_CHUNK]), pending[_CHUNK:]
-            else:
-                break
-            out += inflater.decompress(data, max_bytes - len(out) + 1)
-            if len(out) > max_bytes:
-                raise StatusError("status.list_too_large",
-                                  f"the status list inflates beyond {max_bytes} bytes",
-                                  details={"max_bytes": max_bytes})
-            if inflater.eof:
-                break
-    except zlib.error as exc:
-        raise StatusError("status.invalid_list", f"lst is not ZLIB data: {exc}") from exc
-    if not inflater.eof:
-        raise StatusError("status.invalid_list", "lst is truncated ZLIB data")
-    if inflater.unused_data or pending:
-        raise StatusError("status.invalid_list", "lst has data after the ZLIB stream")
-    return bytes(out)
 
 
 class TokenStatusList:
@@ -158,7 +135,7 @@ class TokenStatusList:
         except VCError as exc:
             raise StatusError("status.invalid_list", "status_list.lst is not unpadded base64url",
                               details={"cause": exc.code}) from exc
-        data = _inflate(compressed, max_bytes)
+        data = inflate_status_list(compressed, max_bytes, wbits=ZLIB_WBITS, messages=_ZLIB_MESSAGES)
         if not data:
             raise StatusError("status.invalid_list", "the status list is empty")
         return cls(data, bits)

@@ -1,8 +1,8 @@
 """The bitstring behind a status list: GZIP, then multibase base64url, decoded under a hard cap.
 
 A status list is attacker-controlled input that arrives compressed. Two megabytes of gzip can
-inflate to hundreds of megabytes, so :meth:`Bitstring.decode` streams the inflation with
-``zlib.decompressobj`` and a ``max_length`` and stops as soon as the output would pass the cap:
+inflate to hundreds of megabytes, so :meth:`Bitstring.decode` inflates with
+:func:`verifier.compression.inflate_capped`, which stops as soon as the output would pass the cap:
 a bomb costs at most the cap in memory and time, never its full expanded size.
 
 Bit order follows the W3C Bitstring Status List: index 0 is the left-most (most significant) bit
@@ -16,9 +16,11 @@ import base64
 import binascii
 import gzip
 import re
-import zlib
+from collections.abc import Mapping
 
+from ..compression import GZIP_WBITS, InflateError, inflate_capped
 from ..errors import VCError
+from ..multibase import b64url_encode
 
 #: The smallest list the specification allows (16 KiB): shorter lists leak group privacy.
 MIN_BITS = 131_072
@@ -28,7 +30,11 @@ DEFAULT_MAX_BYTES = 16 * 1024 * 1024
 MAX_STATUS_SIZE = 8
 
 _GZIP_MAGIC = b"\x1f\x8b"
-_CHUNK = 64 * 1024
+_GZIP_MESSAGES = {
+    "corrupt": "encodedList is corrupt GZIP: {detail}",
+    "truncated": "encodedList is truncated GZIP",
+    "trailing": "encodedList has data after the GZIP stream",
+}
 _B64URL = re.compile(r"[A-Za-z0-9_-]*")
 _B64ANY = re.compile(r"[A-Za-z0-9_+/-]*={0,2}")
 
@@ -53,36 +59,29 @@ def _b64_decode(text: str, *, strict: bool) -> bytes:
         raise StatusError("status.invalid_list", "encodedList is not base64url text") from exc
 
 
+def inflate_status_list(compressed: bytes, max_bytes: int, *, wbits: int,
+                        messages: Mapping[str, str]) -> bytes:
+    """Inflate a compressed status list under ``max_bytes``, failing with a status code.
+
+    ``status.list_too_large`` past the cap; otherwise ``status.invalid_list`` worded by
+    ``messages``, keyed by :class:`~verifier.compression.InflateError` reason (``corrupt``, which
+    may use ``{detail}``, ``truncated`` and ``trailing``). Shared by both status list formats so
+    they refuse bombs and junk the same way.
+    """
+    try:
+        return inflate_capped(compressed, max_bytes, wbits=wbits)
+    except InflateError as exc:
+        if exc.reason == "too_large":
+            raise StatusError("status.list_too_large", f"the status list inflates beyond {max_bytes} bytes",
+                              details={"max_bytes": max_bytes}) from exc
+        raise StatusError("status.invalid_list", messages[exc.reason].format(detail=exc.detail)) from exc
+
+
 def _inflate(compressed: bytes, max_bytes: int) -> bytes:
     """Gunzip ``compressed`` but never produce more than ``max_bytes``; refuse trailing data."""
     if not compressed.startswith(_GZIP_MAGIC):
         raise StatusError("status.invalid_list", "encodedList is not GZIP data")
-    inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)  # gzip header only
-    out = bytearray()
-    pending = memoryview(compressed)
-    try:
-        while True:
-            if inflater.unconsumed_tail:
-                data = inflater.unconsumed_tail
-            elif pending:
-                data, pending = bytes(pending[:_CHUNK]), pending[_CHUNK:]
-            else:
-                break
-            room = max_bytes - len(out) + 1  # one byte over the cap is enough to know
-            out += inflater.decompress(data, room)
-            if len(out) > max_bytes:
-                raise StatusError("status.list_too_large",
-                                  f"the status list inflates beyond {max_bytes} bytes",
-                                  details={"max_bytes": max_bytes})
-            if inflater.eof:
-                break
-    except zlib.error as exc:
-        raise StatusError("status.invalid_list", f"encodedList is corrupt GZIP: {exc}") from exc
-    if not inflater.eof:
-        raise StatusError("status.invalid_list", "encodedList is truncated GZIP")
-    if inflater.unused_data or pending:
-        raise StatusError("status.invalid_list", "encodedList has data after the GZIP stream")
-    return bytes(out)
+    return inflate_status_list(compressed, max_bytes, wbits=GZIP_WBITS, messages=_GZIP_MESSAGES)
 
 
 class Bitstring:
@@ -166,7 +165,7 @@ class Bitstring:
     def encode(self, *, multibase: bool = True) -> str:
         """GZIP (fixed mtime, so equal lists encode equally) then base64url, ``u``-prefixed."""
         packed = gzip.compress(bytes(self._bytes), compresslevel=6, mtime=0)
-        text = base64.urlsafe_b64encode(packed).rstrip(b"=").decode("ascii")
+        text = b64url_encode(packed)
         return "u" + text if multibase else text
 
     @classmethod

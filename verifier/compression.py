@@ -1,0 +1,66 @@
+"""Inflating attacker-controlled compressed data under a hard cap on the output.
+
+Status lists arrive compressed (GZIP for the W3C Bitstring Status List, ZLIB for the IETF Token
+Status List), and a few megabytes of either can inflate to gigabytes. :func:`inflate_capped`
+streams the input through ``zlib.decompressobj`` with a ``max_length`` and stops as soon as the
+output would pass the cap, so a bomb costs at most the cap in memory and time. It also refuses
+truncated streams and trailing bytes, so one list cannot be smuggled behind another.
+
+This module knows nothing of error codes: :class:`InflateError` says *why* inflation stopped,
+and each caller words that in its own coded error.
+"""
+
+from __future__ import annotations
+
+import zlib
+from typing import Literal
+
+#: ``wbits`` for a ZLIB (RFC 1950) stream and for a GZIP (RFC 1952) one (header required).
+ZLIB_WBITS = zlib.MAX_WBITS
+GZIP_WBITS = 16 + zlib.MAX_WBITS
+
+_CHUNK = 64 * 1024
+
+InflateFailure = Literal["too_large", "corrupt", "truncated", "trailing"]
+
+
+class InflateError(ValueError):
+    """Why :func:`inflate_capped` stopped; ``detail`` is zlib's own message for ``corrupt``."""
+
+    def __init__(self, reason: InflateFailure, detail: str = "") -> None:
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+        self.reason: InflateFailure = reason
+        self.detail = detail
+
+
+def inflate_capped(compressed: bytes, max_bytes: int, *, wbits: int) -> bytes:
+    """Inflate one whole stream of ``compressed`` without ever producing more than ``max_bytes``.
+
+    ``wbits`` is :data:`ZLIB_WBITS` or :data:`GZIP_WBITS`. Raises :class:`InflateError` with
+    reason ``too_large`` (the output would pass the cap), ``corrupt`` (zlib refused the data),
+    ``truncated`` (the stream does not end) or ``trailing`` (bytes follow the stream).
+    """
+    inflater = zlib.decompressobj(wbits=wbits)
+    out = bytearray()
+    pending = memoryview(compressed)
+    try:
+        while True:
+            if inflater.unconsumed_tail:
+                data = inflater.unconsumed_tail
+            elif pending:
+                data, pending = bytes(pending[:_CHUNK]), pending[_CHUNK:]
+            else:
+                break
+            room = max_bytes - len(out) + 1  # one byte over the cap is enough to know
+            out += inflater.decompress(data, room)
+            if len(out) > max_bytes:
+                raise InflateError("too_large")
+            if inflater.eof:
+                break
+    except zlib.error as exc:
+        raise InflateError("corrupt", str(exc)) from exc
+    if not inflater.eof:
+        raise InflateError("truncated")
+    if inflater.unused_data or pending:
+        raise InflateError("trailing")
+    return bytes(out)
