@@ -55,6 +55,7 @@ def insert(path: str, start: int, count: int) -> int:
             result = wallet.add(credential(i, pad=1500), source=f"cred-{i}")
             added += result.outcome == "added"
             duplicates += result.outcome == "duplicate"
+            _say(f"progress {i}")
     _say(f"done {added} {duplicates}")
     return 0
 

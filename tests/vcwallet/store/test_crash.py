@@ -55,10 +55,13 @@ def test_s1_sigkill_during_1000_inserts_leaves_whole_credentials(tmp_path: Path)
     new_wallet(path).close()
     rng = random.Random(20260601)
     counts = []
-    for _round in range(5):
+    # Kill points are chosen by progress, not by wall time, so a slow or fast machine still
+    # kills in the middle of the inserts; a small random delay varies the statement it lands on.
+    for target in sorted(rng.sample(range(20, 900), 5)):
         proc = child("insert", str(path), "0", "1000")
         wait_for_line(proc, "ready")
-        time.sleep(rng.uniform(0.05, 0.5))
+        wait_for_line(proc, f"progress {target}")
+        time.sleep(rng.uniform(0, 0.02))
         kill(proc)
         counts.append(_assert_whole(path))
     assert counts == sorted(counts)  # killed runs never lose what earlier runs committed
