@@ -31,6 +31,7 @@ from pyld import jsonld as _pyld
 from pyld.context_resolver import ContextResolver
 
 from ..errors import CanonicalizationError, VCError
+from . import fast_expand
 from .nquads import DEFAULT_GRAPH, Quad, literal
 from .rdfc import DEFAULT_WORK, canonicalize
 
@@ -535,7 +536,7 @@ def _dataset_quads(dataset: dict[str, list[dict[str, Any]]], safe: bool) -> list
 
 def to_quads(document: Any, *, document_loader: DocumentLoader, safe: bool = True,
              base: str | None = None, processing_mode: str | None = None,
-             expand_context: Any = None) -> list[Quad]:
+             expand_context: Any = None, fast: bool | None = None) -> list[Quad]:
     """The RDF dataset of a JSON-LD document, as quads (JSON-LD 1.1 Deserialize to RDF).
 
     ``document`` is parsed JSON (it is not modified). ``base`` is the document's URL, for
@@ -545,20 +546,29 @@ def to_quads(document: Any, *, document_loader: DocumentLoader, safe: bool = Tru
 
     Raises ``jsonld.data_loss`` / ``jsonld.base_not_allowed`` (safe mode), ``jsonld.invalid``,
     ``context.protected_term``, or the ``VCError`` the document loader raised.
+
+    ``fast`` (default: :func:`.fast_expand.is_enabled`) first tries :mod:`.fast_expand`, which
+    answers only where it matches this path exactly and otherwise hands the document back here.
     """
+    if fast if fast is not None else fast_expand.is_enabled():
+        if processing_mode is None and expand_context is None:
+            quads = fast_expand.try_to_quads(document, document_loader)
+            if quads is not None:
+                return quads
     options = _options(document_loader, base, processing_mode, expand_context)
     dataset = _run(_processor(safe, for_rdf=True).to_rdf, document, options)
     return _dataset_quads(dataset, safe)
 
 
 def canonize(document: Any, *, document_loader: DocumentLoader, safe: bool = True,
-             max_work: int = DEFAULT_WORK, hash_algorithm: str = "sha256") -> str:
+             max_work: int = DEFAULT_WORK, hash_algorithm: str = "sha256",
+             fast: bool | None = None) -> str:
     """Canonical N-Quads (RDFC-1.0) of a JSON-LD document: what Data Integrity proofs hash.
 
     Raises what :func:`to_quads` raises, plus ``canonicalization.limit_exceeded`` and
     ``canonicalization.unsupported_hash`` from :func:`.canonicalize`.
     """
-    quads = to_quads(document, document_loader=document_loader, safe=safe)
+    quads = to_quads(document, document_loader=document_loader, safe=safe, fast=fast)
     return canonicalize(quads, hash_algorithm=hash_algorithm, max_work=max_work).nquads
 
 
