@@ -729,10 +729,18 @@ class Wallet:
                                   str(data.get("label", "")), record_id == active))
         return keys
 
-    def create_holder_key(self, *, label: str | None = None, activate: bool = True) -> HolderKey:
-        """A new Ed25519 did:key holder key, sealed in the wallet (and made active by default)."""
-        pair = Ed25519KeyPair.generate()
+    def create_holder_key(self, *, label: str | None = None, activate: bool = True,
+                          key: Ed25519KeyPair | None = None) -> HolderKey:
+        """A new Ed25519 did:key holder key, sealed in the wallet (and made active by default).
+
+        ``key`` brings an existing key pair instead (moving to a new laptop, or a demo's fixed
+        key); importing a key the wallet already holds returns that key unchanged.
+        """
+        pair = key or Ed25519KeyPair.generate()
         did = pair.public.did_key
+        existing = next((k for k in self.holder_keys() if k.did == did), None)
+        if existing is not None:
+            return existing
         record_id = secrets.token_hex(8)
         created = self._now()
         name = label or f"holder key {len(self._store.ids(KIND_HOLDER_KEY)) + 1}"

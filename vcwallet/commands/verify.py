@@ -23,12 +23,13 @@ from verifier.clock import Clock, FixedClock, SystemClock, parse_datetime
 from verifier.fetch import Fetcher, RequestsFetcher, StaticFetcher
 from verifier.key_lookup import ResolverKeyLookup
 from verifier.policy import Policy
-from verifier.presentation import MemoryChallengeStore
+from verifier.presentation import ChallengeStore, MemoryChallengeStore
 from verifier.rendering import render_text
 from verifier.report import Status
 from verifier.trust import TrustList
 from verifier.verification import Verifier
 
+from ..requests import ChallengeLedger
 from ..samples import sample_credential_path
 from .contexts import add_context_options, build_context_store
 
@@ -66,6 +67,9 @@ def add_parser(subparsers: Any) -> None:
                    help="verify the bundled sample badge (or its tampered copy)")
     p.add_argument("--json", action="store_true", help="one JSON object per input, one per line")
     p.add_argument("--challenge", help="the challenge you sent (required for presentations)")
+    p.add_argument("--ledger", type=Path, metavar="FILE",
+                   help="remember used challenges in FILE, so a replayed presentation fails on later "
+                        "runs too (the file 'vcwallet request create' writes)")
     p.add_argument("--domain", help="your domain, as sent in the request (required for presentations)")
     p.add_argument("--trust", type=Path, metavar="FILE", help="a trust list of accepted issuers")
     p.add_argument("--require-trusted", action="store_true",
@@ -118,14 +122,22 @@ def build_verifier(args: argparse.Namespace) -> Verifier:
                                    fetcher=None if isinstance(fetcher, StaticFetcher) else fetcher)
     keys = ResolverKeyLookup.create(fetcher, clock)
     trust = TrustList.load(args.trust) if args.trust else None
+    challenges: ChallengeStore = (ChallengeLedger(args.ledger) if getattr(args, "ledger", None)
+                                  else MemoryChallengeStore())
     return Verifier(contexts=contexts, keys=keys, fetcher=fetcher, clock=clock, policy=policy,
-                    trust_list=trust, challenges=MemoryChallengeStore())
+                    trust_list=trust, challenges=challenges)
 
 
 def _read(path: str) -> bytes:
     if path == "-":
         return sys.stdin.buffer.read()
     return Path(path).read_bytes()
+
+
+def _is_sd_jwt(data: bytes) -> bool:
+    """A compact SD-JWT: ASCII base64url parts with at least one ``~`` separator."""
+    head = data.lstrip()[:2]
+    return head == b"ey" and b"~" in data[:65536] and data.isascii()
 
 
 def _is_presentation(data: bytes) -> bool:
@@ -154,7 +166,11 @@ def verify_input(verifier: Verifier, args: argparse.Namespace, path: str,
             data = _read(path)
         except OSError as exc:
             return Outcome(None, False, f"cannot read {path}: {exc.strerror or exc}")
-    if args.challenge or args.domain or _is_presentation(data):
+    if _is_sd_jwt(data):
+        # An SD-JWT VC only counts with a key-binding JWT made for this verifier's nonce.
+        report = verifier.verify_sd_jwt(data.decode("ascii").strip(), nonce=args.challenge,
+                                        audience=args.domain, label=path)
+    elif args.challenge or args.domain or _is_presentation(data):
         report = verifier.verify_presentation(data, challenge=args.challenge, domain=args.domain,
                                               label=path)
         if report.checks and report.checks[0].status is not Status.PASSED:
