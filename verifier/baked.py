@@ -301,7 +301,8 @@ def _read_svg(data: bytes) -> BakedBadge:
     element, spec = found[0]
     if len(element):
         raise _invalid("the badge element has child elements")
-    text = (element.text or "").strip()
+    raw_text = element.text or ""
+    text = raw_text if raw_text.strip() else ""
     verify = element.get("verify")
     verify = verify.strip() if verify is not None else None
     if text and verify:
@@ -323,13 +324,17 @@ def _badge(kind: Kind, text: str, spec: Spec, *, verify: str | None = None) -> B
     if len(text.encode("utf-8")) > MAX_PAYLOAD_BYTES:
         raise _invalid(f"badge text is larger than {MAX_PAYLOAD_BYTES} bytes",
                        max_bytes=MAX_PAYLOAD_BYTES)
-    payload = text.strip()
-    if not payload:
+    stripped = text.strip()
+    if not stripped:
         raise _invalid("the baked badge text is empty")
-    if classify_payload(payload) is None:
+    payload_kind = classify_payload(stripped)
+    if payload_kind is None:
         raise _invalid("the baked text is not JSON, a compact JWT or a URL")
-    if spec == "ob3" and classify_payload(payload) == "url":
+    if spec == "ob3" and payload_kind == "url":
         raise _invalid("OB 3.0 bakes the credential itself, not a URL")
+    # JSON keeps its exact bytes (whitespace included), so unbaking returns what was baked and a
+    # wallet can compare it byte for byte; tokens and URLs are trimmed.
+    payload = text if payload_kind == "json" else stripped
     return BakedBadge(kind=kind, payload=payload, spec=spec, verify=verify)
 
 

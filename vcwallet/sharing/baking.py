@@ -58,7 +58,11 @@ def _check_spec(spec: str) -> Spec:
 
 
 def _check_payload(payload: str, spec: Spec) -> str:
-    """The payload, stripped, if it is something a reader will accept for ``spec``."""
+    """The payload to bake, if a reader will accept it for ``spec``.
+
+    JSON is baked byte for byte (whitespace included) so that unbaking returns exactly what was
+    stored; a token or URL is trimmed.
+    """
     if not isinstance(payload, str):
         raise FormatError("openbadges.invalid", "the payload to bake must be text")
     text = payload.strip()
@@ -73,7 +77,7 @@ def _check_payload(payload: str, spec: Spec) -> str:
         raise FormatError("openbadges.invalid", "the payload is not JSON, a compact JWT or a URL")
     if kind == "url" and spec == "ob3":
         raise FormatError("openbadges.invalid", "OB 3.0 bakes the credential itself, not a URL")
-    return text
+    return payload if kind == "json" else text
 
 
 # --- PNG ---------------------------------------------------------------------------------------
