@@ -9,15 +9,29 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
+from textual import on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header, TabbedContent, TabPane
+from textual.widgets import DataTable, Footer, Header, TabbedContent, TabPane
 
 from .screens.help import HelpScreen
 from .services import AppServices
 from .widgets.verify_desk import VerifyDesk
+from .widgets.wallet_view import WalletView
+
+#: Wallet actions offered in the command palette as well as on their keys: (action, title, help).
+WALLET_COMMANDS = (
+    ("recheck", "Re-verify the selected badge", "Check signature, issuer, dates, revocation, trust (v)"),
+    ("import", "Import badges", "From a file or folder, with a file picker (i)"),
+    ("present", "Present badges for a request", "Answer a district's request file (p)"),
+    ("share", "Share the selected badge", "LinkedIn link, baked image or HTML page (s)"),
+    ("backup", "Back up the wallet", "An encrypted single-file backup (b)"),
+    ("delete", "Delete the selected badge", "Asks first (d)"),
+    ("search", "Search badges", "Filter the table as you type (/)"),
+)
 
 
 class MainScreen(Screen[None]):
@@ -27,10 +41,23 @@ class MainScreen(Screen[None]):
         yield Header(show_clock=False)
         with TabbedContent(id="modes", initial="wallet-tab"):
             with TabPane("Wallet", id="wallet-tab"):
-                yield from self.app.compose_wallet()  # type: ignore[attr-defined]
+                yield WalletView(id="wallet")
             with TabPane("Verify desk", id="desk-tab"):
                 yield VerifyDesk(id="desk")
-        yield Footer()
+        yield Footer(compact=True)
+
+    @on(TabbedContent.TabActivated, "#modes")
+    def tab_shown(self, event: TabbedContent.TabActivated) -> None:
+        """Focus follows the tab (a click too), so the footer shows that tab's keys at once."""
+        self.focus_mode()
+        self.app.refresh_bindings()
+
+    def focus_mode(self) -> None:
+        tabs = self.query_one("#modes", TabbedContent)
+        if tabs.active == "wallet-tab":
+            self.query_one("#badges", DataTable).focus()
+        else:
+            self.query_one(VerifyDesk).focus_first()
 
 
 class VCWalletApp(App[None]):
@@ -38,9 +65,15 @@ class VCWalletApp(App[None]):
 
     CSS_PATH = Path(__file__).parent / "styles" / "app.tcss"
     TITLE = "vcwallet"
+    #: Below 170 columns the detail screen stacks the card over the report, so check lines fit.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (170, "-wide")]
+    #: Below 40 rows the present screen keeps its lists short, leaving room for the preview.
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (40, "-tall")]
     BINDINGS = [
-        Binding("tab", "switch_mode_tab", "Wallet/Desk", priority=True),
+        Binding("tab", "show_mode('desk')", "Desk", priority=True),
+        Binding("tab", "show_mode('wallet')", "Wallet", priority=True),
         Binding("question_mark", "help", "Help"),
+        Binding("ctrl+l", "lock", "Lock", show=False),
         Binding("q", "quit", "Quit"),
     ]
 
@@ -48,44 +81,75 @@ class VCWalletApp(App[None]):
         super().__init__()
         self.services = services
         self.title = services.title
-
-    def compose_wallet(self) -> Iterable[object]:
-        from .widgets.wallet_view import WalletView
-
-        yield WalletView(id="wallet")
+        #: A wallet this app unlocked itself (and so closes); a wallet handed in is the caller's.
+        self.opened_wallet: Any = None
 
     def on_mount(self) -> None:
         if self.services.wallet is None and self.services.open_wallet is not None:
-            from .screens.unlock import UnlockScreen
-
-            def unlocked(wallet: object) -> None:
-                self.services.wallet = wallet
-                self.push_screen(MainScreen())
-
-            self.push_screen(UnlockScreen(), unlocked)
+            self.show_unlock()
         else:
             self.push_screen(MainScreen())
 
-    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
-        yield SystemCommand("Switch wallet / verify desk", "Switch modes (tab)", self.action_switch_mode_tab)
-        yield SystemCommand("Help", "List every key binding (?)", self.action_help)
+    def show_unlock(self) -> None:
+        from .screens.unlock import UnlockScreen
 
-    def action_switch_mode_tab(self) -> None:
-        if len(self.screen_stack) > 2 or not isinstance(self.screen, MainScreen):
-            # In a dialog or detail screen tab keeps its usual meaning: next field.
-            self.screen.focus_next()
-            return
-        tabs = self.screen.query_one("#modes", TabbedContent)
-        tabs.active = "desk-tab" if tabs.active == "wallet-tab" else "wallet-tab"
+        def unlocked(wallet: Any) -> None:
+            self.services.wallet = self.opened_wallet = wallet
+            self.push_screen(MainScreen())
+
+        self.push_screen(UnlockScreen(), unlocked)
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Wallet", "Show the badge table (tab)", lambda: self.action_show_mode("wallet"))
+        yield SystemCommand("Verify desk", "Verify a file someone sent you (tab)",
+                            lambda: self.action_show_mode("desk"))
+        yield SystemCommand("Help", "List every key binding (?)", self.action_help)
+        if isinstance(screen, MainScreen) and self.services.wallet is not None:
+            view = screen.query_one(WalletView)
+            for action, title, text in WALLET_COMMANDS:
+                yield SystemCommand(title, text, getattr(view, f"action_{action}"))
+            if self.services.open_wallet is not None:
+                yield SystemCommand("Lock the wallet", "Close it and ask for the passphrase again (ctrl+l)",
+                                    self.action_lock)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``tab`` switches modes only on the main screen, and not inside the desk's form (there it
+        moves to the next field); the footer offers the mode it would switch to."""
+        if action != "show_mode":
+            return True
+        screen = self.screen
+        if not isinstance(screen, MainScreen):
+            return False
+        focused = screen.focused
+        if focused is not None and any(node.id == "desk-form" for node in focused.ancestors):
+            return False
+        active = screen.query_one("#modes", TabbedContent).active
+        return parameters[:1] != (active.removesuffix("-tab"),)
+
+    def action_show_mode(self, mode: str) -> None:
+        if isinstance(self.screen, MainScreen):
+            self.screen.query_one("#modes", TabbedContent).active = f"{mode}-tab"
+            self.screen.focus_mode()
+            self.refresh_bindings()
 
     def action_help(self) -> None:
-        self.push_screen(HelpScreen())
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    async def action_lock(self) -> None:
+        """Close the wallet and go back to the unlock screen (only when it can be reopened)."""
+        if self.services.open_wallet is None or self.services.wallet is None:
+            return
+        while len(self.screen_stack) > 1:
+            await self.pop_screen()
+        self.services.wallet.close()
+        self.services.wallet = self.opened_wallet = None
+        self.show_unlock()
 
     def on_unmount(self) -> None:
-        wallet = self.services.wallet
-        if wallet is not None and hasattr(wallet, "close"):
-            wallet.close()
+        if self.opened_wallet is not None:
+            self.opened_wallet.close()
         if self.services.cleanup is not None:
             self.services.cleanup()
 

@@ -7,6 +7,7 @@ imports Textual.
 
 from __future__ import annotations
 
+import signal
 from pathlib import Path
 from typing import Any
 
@@ -17,29 +18,53 @@ from verifier.verification import Verifier
 from .app import create_app
 from .services import AppServices
 
+DEMO_ALIAS = "~demo"
+HANGUPS = tuple(getattr(signal, name) for name in ("SIGHUP", "SIGTERM") if hasattr(signal, name))
 
-def run_demo(contexts: ContextStore, *, as_of: str | None = None, headless: bool = False) -> int:
-    """The README's main job: a demo wallet over the local fixture world."""
-    from vcwallet.demo.session import DEMO_PASSPHRASE, DemoSession
 
-    session = DemoSession(contexts, as_of=as_of).start()
+def demo_services(session: Any) -> AppServices:
+    """The services for a started :class:`vcwallet.demo.session.DemoSession` (tests use this too).
+
+    The demo's temporary folder is shown as ``~demo``: its real name is random and means
+    nothing to the user, and hiding it keeps every screen the same from run to run.
+    """
+    from vcwallet.demo.session import DEMO_PASSPHRASE
+
     services = AppServices(make_verifier=session.make_verifier, wallet=session.wallet,
                            wallet_path=session.wallet_path, trust_list=session.trust_list,
                            demo_passphrase=DEMO_PASSPHRASE, start_dir=session.world_dir / "credentials",
-                           cleanup=session.close, title="vcwallet demo — Maya Alvarez's wallet")
+                           work_dir=session.tmp, requests_dir=session.requests_dir,
+                           path_alias=(DEMO_ALIAS, session.tmp), cleanup=session.close,
+                           title="vcwallet demo — Maya Alvarez's wallet")
     services.open_wallet = lambda passphrase: _reopen(session, passphrase)
-    app = create_app(services)
+    return services
+
+
+def run_demo(contexts: ContextStore, *, as_of: str | None = None, headless: bool = False) -> int:
+    """The README's main job: a demo wallet over the local fixture world."""
+    from vcwallet.demo.session import DemoSession
+
+    session = DemoSession(contexts, as_of=as_of).start()
+    app = create_app(demo_services(session))
+    previous = {sig: signal.getsignal(sig) for sig in HANGUPS}
+    for sig in HANGUPS:
+        # A closed terminal or a kill still removes the demo's wallet and stops the host.
+        signal.signal(sig, lambda *_: app.exit())
     try:
         app.run(headless=headless)
     finally:
         session.close()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
     return 0
 
 
 def _reopen(session: Any, passphrase: str) -> Any:
     from vcwallet.wallet import Wallet
 
-    return Wallet.open(session.wallet_path, passphrase, verifier=session.make_verifier())
+    session.wallet = Wallet.open(session.wallet_path, passphrase, verifier=session.make_verifier(),
+                                 clock=session.clock)
+    return session.wallet
 
 
 def run_wallet(path: Path, make_verifier: Any, trust_list: TrustList | None) -> int:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from verifier.clock import Clock, SystemClock
 from verifier.trust import TrustList
 from verifier.verification import Verifier
 
@@ -21,7 +22,13 @@ class AppServices:
 
     ``make_verifier(trust_list)`` builds a verifier (the desk can load its own trust list);
     ``open_wallet(passphrase)`` unlocks the wallet (slow: Argon2id runs in a worker);
-    ``wallet`` is set when the wallet is already open (the demo).
+    ``wallet`` is set when the wallet is already open (the demo). ``start_dir`` is where the
+    import picker starts, ``work_dir`` where backups, presentations and shared files go by
+    default, and ``requests_dir`` where the present flow looks for request files.
+
+    ``path_alias`` is a ``(name, folder)`` pair shown in place of a folder whose real name is
+    noise to the user (the demo's random temporary folder): ``~demo/backup.vcwb``. Paths the
+    user types go back through :meth:`read_path`, so the short form works as input too.
     """
 
     make_verifier: Callable[[TrustList | None], Verifier]
@@ -31,5 +38,45 @@ class AppServices:
     trust_list: TrustList | None = None
     demo_passphrase: str | None = None
     start_dir: Path = field(default_factory=Path.cwd)
+    work_dir: Path | None = None
+    requests_dir: Path | None = None
+    path_alias: tuple[str, Path] | None = None
     cleanup: Callable[[], None] | None = None
     title: str = "vcwallet"
+
+    @property
+    def output_dir(self) -> Path:
+        """Where files the app writes go unless the user says otherwise."""
+        return self.work_dir if self.work_dir is not None else self.start_dir
+
+    def clock(self) -> Clock:
+        """The verifier's clock, so matching and presenting agree with verification (the demo's
+        clock is fixed)."""
+        clock: Clock = getattr(self.make_verifier(None), "clock", None) or SystemClock()
+        return clock
+
+    def show_path(self, path: Path | str | None) -> str:
+        """A path for display: under the alias folder as ``name/…``, under home as ``~/…``."""
+        if path is None:
+            return "—"
+        target = Path(path)
+        roots: list[tuple[str, Path]] = [self.path_alias] if self.path_alias else []
+        roots.append(("~", Path.home()))
+        for name, root in roots:
+            try:
+                rest = target.relative_to(root)
+            except ValueError:
+                continue
+            return name if str(rest) == "." else f"{name}/{rest.as_posix()}"
+        return str(target)
+
+    def read_path(self, text: str) -> Path:
+        """The inverse of :meth:`show_path` for what the user typed (``~`` works as usual)."""
+        text = text.strip()
+        if self.path_alias is not None:
+            name, root = self.path_alias
+            if text == name:
+                return root
+            if text.startswith(name + "/"):
+                return root / text[len(name) + 1:]
+        return Path(text).expanduser()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -12,21 +13,27 @@ from textual.widgets import DirectoryTree, Input, Label, Static
 
 
 class FilePicker(ModalScreen[Path | None]):
-    """Returns the chosen path (file or folder), or None on Escape."""
+    """Returns the chosen path (a file, or a folder unless ``files_only``), or None on Escape."""
 
     BINDINGS = [("escape", "cancel", "Cancel")]
 
-    def __init__(self, start: Path, title: str = "Import badges: choose a file or folder") -> None:
+    def __init__(self, start: Path, title: str = "Import badges: choose a file or folder", *,
+                 files_only: bool = False) -> None:
         super().__init__()
         self.start = start
         self.title_text = title
+        self.files_only = files_only
+
+    @property
+    def services(self) -> Any:
+        return self.app.services  # type: ignore[attr-defined]
 
     def compose(self) -> ComposeResult:
+        what = "a file" if self.files_only else "a file, or type a folder path to take everything in it"
         with Vertical(id="dialog", classes="dialog picker"):
             yield Label(self.title_text, classes="dialog-title")
-            yield Input(value=str(self.start), id="picker-path")
-            yield Static("Enter on a file picks it; type a folder path and press Enter to import "
-                         "everything in it.", classes="hint")
+            yield Input(value=self.services.show_path(self.start), id="picker-path")
+            yield Static(f"Enter picks {what}. Esc cancels.", classes="hint")
             yield DirectoryTree(self.start, id="picker-tree")
 
     def on_mount(self) -> None:
@@ -38,15 +45,19 @@ class FilePicker(ModalScreen[Path | None]):
 
     @on(DirectoryTree.DirectorySelected)
     def folder_seen(self, event: DirectoryTree.DirectorySelected) -> None:
-        self.query_one("#picker-path", Input).value = str(event.path)
+        self.query_one("#picker-path", Input).value = self.services.show_path(event.path)
 
     @on(Input.Submitted, "#picker-path")
     def typed(self, event: Input.Submitted) -> None:
-        path = Path(event.value.strip()).expanduser()
-        if path.exists():
+        path = self.services.read_path(event.value)
+        if path.is_file() or (path.is_dir() and not self.files_only):
             self.dismiss(path)
+        elif path.is_dir():
+            tree = self.query_one("#picker-tree", DirectoryTree)
+            tree.path = path
+            tree.focus()
         else:
-            self.notify(f"{path} does not exist", severity="error")
+            self.notify(f"{self.services.show_path(path)} does not exist", severity="error")
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -1,25 +1,32 @@
-"""One badge: the Open Badges card, the last verification report, and the raw JSON on a toggle."""
+"""One badge: the Open Badges card, the last verification report, and the raw JSON on a toggle.
+
+Wide terminals show the card and the report side by side; below 170 columns the report goes under
+the card (the ``-narrow`` breakpoint class), so check lines are not cut off.
+"""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown, Static
+from textual.worker import Worker
 
 from verifier.errors import VCError
 from verifier.report import VerificationReport
 
 from ..dialogs.error import ErrorDialog
-from ..widgets.badge_card import badge_markdown
+from ..dialogs.worker_errors import show_worker_error
+from ..widgets.badge_card import achievement_of, card_body, card_facts, image_url, medallion
 from ..widgets.report_view import ReportView
-from ..widgets.status_pill import pill
-from ..widgets.wallet_view import issuer_label
+from ..widgets.wallet_view import issued_date, issuer_label
+
+MAX_RAW = 20000
 
 
 class DetailScreen(Screen[None]):
@@ -36,6 +43,7 @@ class DetailScreen(Screen[None]):
     def __init__(self, ident: str) -> None:
         super().__init__()
         self.ident = ident
+        self.show_raw = False
 
     @property
     def wallet(self) -> Any:
@@ -45,33 +53,40 @@ class DetailScreen(Screen[None]):
         yield Header()
         with Horizontal(id="detail"):
             with VerticalScroll(id="card-pane"):
-                yield Static("", id="detail-pill")
+                with Horizontal(id="card-head"):
+                    yield Static("", id="medallion")
+                    yield Static("", id="facts")
                 yield Markdown("", id="card")
-                yield Static("", id="raw", classes="raw")
+                yield Static("", id="raw", markup=False)
             yield ReportView(id="detail-report")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#raw").display = False
+        self.query_one("#card-pane").border_title = "Badge"
+        self.query_one("#detail-report").border_title = "Last verification"
         self.load()
+        self.query_one("#card-pane").focus()
 
     def load(self) -> None:
         stored = self.wallet.get(self.ident)
         summary = stored.summary
-        view = stored.view()
-        document = view.document or {}
+        document = stored.view().document or {}
+        achievement = achievement_of(document, summary.extra)
+        title = summary.achievement or summary.name or "Credential"
         issuer = issuer_label(self.app.services.trust_list,  # type: ignore[attr-defined]
                               summary.issuer_id, summary.issuer_name)
-        self.query_one("#detail-pill", Static).update(pill(summary.status))
-        self.query_one("#card", Markdown).update(badge_markdown(
-            document, issuer_name=issuer, issued=summary.issued, expires=summary.expires,
-            status_word=summary.status))
+        self.query_one("#medallion", Static).update(medallion(title))
+        self.query_one("#facts", Static).update(card_facts(
+            title, status=summary.status, issuer_name=issuer, issued=issued_date(summary.issued),
+            expires=summary.expires, kind=summary.kind, image=image_url(achievement)))
+        self.query_one("#card", Markdown).update(card_body(document, achievement))
         raw = stored.data.decode("utf-8", "replace")
         try:
             raw = json.dumps(json.loads(raw), indent=2, ensure_ascii=False)
         except ValueError:
             pass  # a JWT or a baked image: show what was imported
-        self.query_one("#raw", Static).update(raw[:20000])
+        self.query_one("#raw", Static).update(raw[:MAX_RAW] + ("\n…" if len(raw) > MAX_RAW else ""))
         if stored.report:
             self.query_one("#detail-report", ReportView).show_report(
                 VerificationReport.from_json(stored.report))
@@ -80,25 +95,47 @@ class DetailScreen(Screen[None]):
         self.app.pop_screen()
 
     def action_raw(self) -> None:
-        raw = self.query_one("#raw")
-        raw.display = not raw.display
+        """Swap the card for the exact stored bytes (pretty-printed when JSON) and back."""
+        self.show_raw = not self.show_raw
+        self.query_one("#card-head").display = not self.show_raw
+        self.query_one("#card").display = not self.show_raw
+        self.query_one("#raw").display = self.show_raw
+        pane = self.query_one("#card-pane", VerticalScroll)
+        pane.border_title = "Raw JSON (r: back to the badge)" if self.show_raw else "Badge"
+        pane.scroll_home(animate=False)
 
     def action_recheck(self) -> None:
         self.notify("Re-verifying…")
         self.recheck_worker()
 
-    @work(thread=True, exclusive=True)
+    @work(thread=True, exclusive=True, exit_on_error=False)
     def recheck_worker(self) -> None:
         try:
-            self.wallet.recheck(self.ident)
+            results = self.wallet.recheck(self.ident)
         except VCError as exc:
             self.app.call_from_thread(self.app.push_screen, ErrorDialog.from_error("Re-verify failed", exc))
             return
+        if results and results[0].error is not None:
+            self.app.call_from_thread(self.app.push_screen,
+                                      ErrorDialog.from_error("Re-verify failed", results[0].error))
+            return
         self.app.call_from_thread(self._rechecked)
+
+    @on(Worker.StateChanged)
+    def worker_changed(self, event: Worker.StateChanged) -> None:
+        show_worker_error(self, event, "Re-verify failed")
 
     def _rechecked(self) -> None:
         self.load()
         self.notify("Re-verified.")
+        self._refresh_wallet()
+
+    def _refresh_wallet(self) -> None:
+        from ..widgets.wallet_view import WalletView
+
+        for screen in self.app.screen_stack:
+            for view in screen.query(WalletView):
+                view.refresh_table(self.ident)
 
     def action_share(self) -> None:
         from .share import ShareScreen
@@ -109,11 +146,15 @@ class DetailScreen(Screen[None]):
         from ..dialogs.confirm import ConfirmDialog
 
         def answer(yes: bool | None) -> None:
-            if yes:
+            if not yes:
+                return
+            try:
                 self.wallet.remove(self.ident)
-                self.app.pop_screen()
-                wallet_view = self.app.screen.query_one("#wallet")
-                wallet_view.refresh_table()  # type: ignore[attr-defined]
+            except VCError as exc:
+                self.app.push_screen(ErrorDialog.from_error("Delete failed", exc))
+                return
+            self.app.pop_screen()
+            self._refresh_wallet()
 
-        self.app.push_screen(ConfirmDialog("Delete this badge?", "It will be removed from this wallet.",
-                                           "Delete"), answer)
+        self.app.push_screen(ConfirmDialog("Delete this badge?", "It will be removed from this wallet. "
+                                           "Backups keep their copy.", "Delete"), answer)

@@ -2,34 +2,45 @@
 
 from __future__ import annotations
 
+from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Markdown
+from textual.widgets import Label, Static
 
-HELP = """
-# vcwallet — keys
+#: (key, where, what): the single list the help screen shows; a test checks it against the bindings.
+KEYS = (
+    ("tab", "main", "switch Wallet ↔ Verify desk (in a form: next field)"),
+    ("/", "wallet", "search as you type; Esc clears"),
+    ("enter", "wallet", "open the badge's card and its last report"),
+    ("v", "wallet, badge", "re-verify: signature, dates, revocation, trust"),
+    ("i", "wallet", "import a badge file or a folder of them"),
+    ("p", "wallet", "present badges for a district's request"),
+    ("s", "wallet, badge", "share: LinkedIn link, baked image, HTML page"),
+    ("b", "wallet", "back up the wallet to an encrypted file"),
+    ("d", "wallet, badge", "delete the selected badge (asks first)"),
+    ("r", "badge", "show or hide the raw JSON"),
+    ("o", "desk", "open a file to verify"),
+    ("r", "desk", "challenge and domain from your request file"),
+    ("t", "desk", "load a trust list"),
+    ("ctrl+o/r/s", "present", "open a request, preview, write"),
+    ("escape", "anywhere", "go back, close a dialog, leave a field"),
+    ("ctrl+l", "wallet", "lock the wallet"),
+    ("ctrl+p", "anywhere", "command palette: every action by name"),
+    ("?", "anywhere", "this help"),
+    ("q", "anywhere", "quit"),
+)
 
-| key | where | what it does |
-|---|---|---|
-| `tab` | anywhere | switch between **Wallet** and **Verify desk** |
-| `/` | wallet | search and filter badges |
-| `enter` | wallet | open the badge's detail card |
-| `v` | wallet, detail | re-verify (live per-check progress) |
-| `i` | wallet | import a badge from a path |
-| `p` | wallet | present badges for a district's request |
-| `s` | wallet, detail | share: LinkedIn link, baked image, HTML page |
-| `b` | wallet | back up the wallet to an encrypted file |
-| `d` | wallet, detail | delete the selected badge (asks first) |
-| `r` | detail | show or hide the raw JSON |
-| `escape` | dialogs, detail | go back |
-| `ctrl+p` | anywhere | command palette: every action by name |
-| `?` | anywhere | this help |
-| `q` | anywhere | quit |
 
-Status words: **verified**, **revoked**, **suspended**, **expired**, **untrusted**, **unknown** —
-colour is never the only signal.
-"""
+def keys_table() -> Table:
+    table = Table(box=None, show_header=True, header_style="bold", padding=(0, 2, 0, 0), expand=True)
+    table.add_column("key", style="bold", no_wrap=True)
+    table.add_column("where", style="italic", no_wrap=True)
+    table.add_column("what it does", ratio=1)
+    for key, where, what in KEYS:
+        table.add_row(key, where, what)
+    return table
 
 
 class HelpScreen(ModalScreen[None]):
@@ -40,7 +51,11 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help", classes="dialog"):
-            yield Markdown(HELP)
+            yield Label("vcwallet — keys", classes="dialog-title")
+            yield Static(keys_table(), id="help-keys")
+            yield Static(Text("Status words: verified, revoked, suspended, expired, untrusted, invalid, "
+                              "unknown. Colour is never the only signal. Esc, q or ? closes this."),
+                         classes="hint")
 
     def action_close(self) -> None:
         self.dismiss(None)

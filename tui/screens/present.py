@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -24,11 +25,37 @@ from verifier.errors import VCError
 from ..dialogs.confirm import ConfirmDialog
 from ..dialogs.error import ErrorDialog
 
+OUT_NAMES = ("presentation.json", "presentation.sd-jwt")
+
+
+def claim_summary(value: Any, limit: int = 48) -> str:
+    """A short, readable stand-in for a claim's value (objects by their name-like field)."""
+    if isinstance(value, dict):
+        for key in ("name", "targetName", "identityType", "id", "type"):
+            if isinstance(value.get(key), str):
+                shown = str(value[key])
+                if key == "identityType" and isinstance(value.get("identityHash"), str):
+                    shown = f"{shown}: {value['identityHash']}"
+                break
+        else:
+            shown = "{…}"
+    elif isinstance(value, list):
+        shown = f"[{len(value)} items]"
+    else:
+        shown = str(value)
+    shown = " ".join(shown.split())
+    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
+
 
 class PresentScreen(Screen[None]):
     """Steps: request → matches → (claims) → preview → write."""
 
-    BINDINGS = [Binding("escape", "back", "Back")]
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("ctrl+o", "browse", "Open request"),
+        Binding("ctrl+r", "preview", "Preview"),
+        Binding("ctrl+s", "write", "Write"),
+    ]
 
     def __init__(self) -> None:
         super().__init__()
@@ -36,34 +63,55 @@ class PresentScreen(Screen[None]):
         self.matches: list[Any] = []
         self.answer: Any = None
         self.confirmed = False
+        self.written: Path | None = None
 
     @property
     def wallet(self) -> Any:
         return self.app.services.wallet  # type: ignore[attr-defined]
 
+    @property
+    def services(self) -> Any:
+        return self.app.services  # type: ignore[attr-defined]
+
+    def default_request(self) -> str:
+        folder: Path | None = self.services.requests_dir
+        if folder is None:
+            return ""
+        found = sorted(folder.glob("*.json")) if folder.is_dir() else []
+        shown: str = self.services.show_path(found[0] if found else folder)
+        return shown
+
     def compose(self) -> ComposeResult:
-        start: Path = self.app.services.start_dir  # type: ignore[attr-defined]
         yield Header()
         with Vertical(id="present"):
             with Horizontal(classes="row"):
-                yield Label("Request", classes="field-label")
-                yield Input(placeholder="path to the district's request (REQ.json)", id="req-path",
-                            value=str(start.parent / "requests"))
-                yield Button("Open", id="req-open", variant="primary")
-            yield Static("1. Open the request file the district sent you.", id="req-info", classes="hint")
-            yield Label("2. Badges that answer it (space to choose):", classes="step")
+                yield Label("1. Request", classes="field-label")
+                yield Input(placeholder="path to the district's request file", id="req-path",
+                            value=self.default_request(), compact=True)
+                yield Button("Open", id="req-open", variant="primary", compact=True)
+                yield Button("Browse…", id="req-browse", compact=True)
+            yield Static("Open the request file the district sent you.", id="req-info", classes="hint")
+            yield Label("2. Badges that answer it (space or click to choose)", classes="step")
             yield SelectionList[str](id="matches")
-            yield Label("3. Claims to disclose (SD-JWT VC only):", classes="step")
+            yield Label("3. Claims to disclose", classes="step", id="claims-label")
             yield SelectionList[str](id="claims")
-            with Horizontal(classes="row"):
-                yield Button("4. Preview", id="preview")
+            with Horizontal(classes="row", id="present-actions"):
+                yield Button("4. Preview", id="preview", compact=True)
                 yield Input(placeholder="where to write the presentation", id="out-path",
-                            value=str(start.parent / "presentation.json"))
-                yield Button("5. Write", id="write", variant="success")
+                            value=self.services.show_path(self.services.output_dir / OUT_NAMES[0]),
+                            compact=True)
+                yield Button("5. Write", id="write", variant="success", compact=True)
             with VerticalScroll(id="preview-pane"):
-                yield Static("", id="preview-warnings")
-                yield Static("", id="preview-json", classes="raw")
-        yield Footer()
+                yield Static("The preview shows exactly what the district will receive.",
+                             id="preview-warnings")
+                yield Static("", id="preview-json", markup=False)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#preview-pane").border_title = "Preview"
+        self.query_one("#claims").display = False
+        self.query_one("#claims-label", Label).update("3. Claims to disclose (only for SD-JWT VCs)")
+        self.query_one("#req-path", Input).focus()
 
     def action_back(self) -> None:
         self.app.pop_screen()
@@ -71,37 +119,76 @@ class PresentScreen(Screen[None]):
     def _error(self, title: str, exc: BaseException) -> None:
         self.app.push_screen(ErrorDialog.from_error(title, exc))
 
+    # -- 1. the request -------------------------------------------------------------------------
+    @on(Button.Pressed, "#req-browse")
+    def action_browse(self) -> None:
+        from ..dialogs.file_picker import FilePicker
+
+        def chosen(path: Path | None) -> None:
+            if path is not None:
+                self.query_one("#req-path", Input).value = self.services.show_path(path)
+                self.open_request()
+
+        start = self.services.requests_dir or self.services.start_dir
+        self.app.push_screen(FilePicker(start, "Open the district's request", files_only=True), chosen)
+
     @on(Input.Submitted, "#req-path")
     @on(Button.Pressed, "#req-open")
     def open_request(self) -> None:
         from vcwallet.presenting import match_wallet
-        from vcwallet.requests import load_request
+        from vcwallet.requests import load_request, request_binding
 
-        path = Path(self.query_one("#req-path", Input).value.strip()).expanduser()
+        path = self.services.read_path(self.query_one("#req-path", Input).value)
         try:
-            self.request = load_request(path.read_bytes())
-            self.matches = match_wallet(self.wallet, self.request,
-                                        trust_list=self.app.services.trust_list)  # type: ignore[attr-defined]
+            if path.is_dir():
+                raise IsADirectoryError(21, "That is a folder; choose a request file in it (Browse…)",
+                                        self.services.show_path(path))
+            request = load_request(path.read_bytes())
+            _challenge, domain = request_binding(request)
+            matches = match_wallet(self.wallet, request, clock=self.services.clock(),
+                                   trust_list=self.services.trust_list)
         except (OSError, VCError) as exc:
             self._error("Cannot use this request", exc)
             return
-        domain = self.request.get("domain") or self.request.get("client_id") or "?"
-        self.query_one("#req-info", Static).update(
-            f"Request from {domain}: {len(self.matches)} matching badge(s).")
+        self.request, self.matches, self.answer, self.confirmed = request, matches, None, False
+        ids = list(dict.fromkeys(m.id for m in matches))
+        info = Text()
+        info.append(f"Request from {domain}: ", style="bold")
+        info.append(f"{len(ids)} badge(s) in your wallet answer it." if ids
+                    else "nothing in your wallet answers it.")
+        reason = _reason(request)
+        if reason:
+            info.append(f"  “{reason}”", style="italic")
+        self.query_one("#req-info", Static).update(info)
         box = self.query_one("#matches", SelectionList)
         box.clear_options()
-        for m in self.matches:
-            name = self.wallet.get(m.id).summary.achievement or m.id
-            notes = "; ".join(m.reasons[:2])
-            warn = ("  ⚠ " + "; ".join(m.warnings)) if m.warnings else ""
-            box.add_option(Selection(f"{name} — {notes}{warn}", m.id))
-        self.query_one("#claims", SelectionList).clear_options()
+        for ident in ids:
+            match = next(m for m in matches if m.id == ident)
+            summary = self.wallet.get(ident).summary
+            label = Text(summary.achievement or summary.name or ident, style="bold")
+            label.append(f"  {summary.issuer_name or summary.issuer_id or ''}", style="dim")
+            if match.warnings:
+                label.append("  ⚠ " + "; ".join(match.warnings), style="bold dark_orange3")
+            box.add_option(Selection(label, ident, initial_state=len(ids) == 1))
+        self._show_claims()
+        self._clear_preview()
+        box.focus()
 
+    # -- 2./3. badges and claims ------------------------------------------------------------------
     def _chosen(self) -> list[str]:
         return [str(v) for v in self.query_one("#matches", SelectionList).selected]
 
     @on(SelectionList.SelectedChanged, "#matches")
     def matches_changed(self) -> None:
+        self.confirmed = False
+        self._show_claims()
+        self._clear_preview()
+
+    @on(SelectionList.SelectedChanged, "#claims")
+    def claims_changed(self) -> None:
+        self._clear_preview()
+
+    def _show_claims(self) -> None:
         from vcwallet.sdjwt_holder import claim_tree
 
         claims = self.query_one("#claims", SelectionList)
@@ -115,21 +202,35 @@ class PresentScreen(Screen[None]):
             while stack:
                 node = stack.pop(0)
                 if node.disclosable:
-                    claims.add_option(Selection(f"{node.path} = {str(node.value)[:50]}", node.path))
+                    label = Text(node.path, style="bold")
+                    label.append(f"  {claim_summary(node.value)}", style="dim")
+                    claims.add_option(Selection(label, node.path))
                 stack[:0] = list(node.children)
+        has = claims.option_count > 0
+        claims.display = has
+        self.query_one("#claims-label", Label).update(
+            "3. Claims to disclose (unticked claims stay hidden; what the request asks for is always shown)"
+            if has else "3. Claims to disclose (only for SD-JWT VCs; a JSON-LD badge is shown whole)")
 
+    def _clear_preview(self) -> None:
+        self.answer = None
+        self.query_one("#preview-warnings", Static).update(
+            "Press 4. Preview to see exactly what will be sent.")
+        self.query_one("#preview-json", Static).update("")
+
+    # -- 4. preview ---------------------------------------------------------------------------------
     @on(Button.Pressed, "#preview")
-    def preview(self) -> None:
+    def action_preview(self) -> None:
         chosen = self._chosen()
         if self.request is None or not chosen:
-            self._error("Nothing to preview", ValueError("Open a request and choose a badge first."))
+            self.app.notify("Open a request and choose a badge first.", severity="warning")
             return
         flagged = [m for m in self.matches if m.id in chosen and m.warnings]
         if flagged and not self.confirmed:
             def answer(yes: bool | None) -> None:
                 if yes:
                     self.confirmed = True
-                    self.preview()
+                    self.action_preview()
 
             self.app.push_screen(ConfirmDialog(
                 "Present a badge with warnings?",
@@ -138,29 +239,48 @@ class PresentScreen(Screen[None]):
         from vcwallet.presenting import answer_request
 
         disclose = [str(v) for v in self.query_one("#claims", SelectionList).selected]
-        loader = self.app.services.make_verifier(None).contexts.document_loader  # type: ignore[attr-defined]
+        loader = self.services.make_verifier(None).contexts.document_loader
         try:
             self.answer = answer_request(self.wallet, self.request, chosen, document_loader=loader,
                                          disclose=disclose, confirmed=self.confirmed,
-                                         trust_list=self.app.services.trust_list,  # type: ignore[attr-defined]
-                                         matches=self.matches)
-        except VCError as exc:
+                                         trust_list=self.services.trust_list, matches=self.matches,
+                                         clock=self.services.clock())
+        except (VCError, OSError) as exc:
             self._error("Could not make the presentation", exc)
             return
         warnings = self.answer.preview.warnings + list(self.answer.notes)
-        self.query_one("#preview-warnings", Static).update(
-            "\n".join(f"⚠ {w}" for w in warnings) or "No warnings.")
+        text = Text()
+        for line in warnings:
+            text.append(f"⚠ {line}\n", style="bold dark_orange3")
+        text.append("Below is exactly what the district will receive." if warnings
+                    else "No warnings. Below is exactly what the district will receive.")
+        self.query_one("#preview-warnings", Static).update(text)
         self.query_one("#preview-json", Static).update(self.answer.preview.json_text[:20000])
+        out = self.query_one("#out-path", Input)
+        name = OUT_NAMES[1] if isinstance(self.answer.presentation, str) else OUT_NAMES[0]
+        if Path(out.value).name in OUT_NAMES:
+            out.value = self.services.show_path(self.services.read_path(out.value).with_name(name))
 
+    # -- 5. write -------------------------------------------------------------------------------------
     @on(Button.Pressed, "#write")
-    def write(self) -> None:
+    def action_write(self) -> None:
         if self.answer is None:
-            self._error("Preview first", ValueError("Look at the preview before writing anything."))
+            self.app.notify("Look at the preview (4) before writing anything.", severity="warning")
             return
-        target = Path(self.query_one("#out-path", Input).value.strip()).expanduser()
+        target = self.services.read_path(self.query_one("#out-path", Input).value)
         try:
             target.write_text(self.answer.serialize(), encoding="utf-8")
         except OSError as exc:
             self._error("Could not write the presentation", exc)
             return
-        self.app.notify(f"Presentation written to {target}")
+        self.written = target
+        self.app.notify(f"Presentation written to {self.services.show_path(target)}. "
+                        "Send it to the district.")
+
+
+def _reason(request: dict[str, Any]) -> str | None:
+    for query in request.get("query", []) if isinstance(request.get("query"), list) else []:
+        for item in query.get("credentialQuery", []) if isinstance(query, dict) else []:
+            if isinstance(item, dict) and isinstance(item.get("reason"), str):
+                return str(item["reason"])
+    return None

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -14,6 +14,8 @@ from textual.widgets import Button, Input, Label, Static
 from verifier.errors import VCError
 
 from ..dialogs.error import ErrorDialog
+
+BADGE_COLOUR = (38, 110, 160)
 
 
 class ShareScreen(ModalScreen[None]):
@@ -29,30 +31,42 @@ class ShareScreen(ModalScreen[None]):
     def wallet(self) -> Any:
         return self.app.services.wallet  # type: ignore[attr-defined]
 
+    @property
+    def services(self) -> Any:
+        return self.app.services  # type: ignore[attr-defined]
+
     def compose(self) -> ComposeResult:
         stored = self.wallet.get(self.ident)
         name = stored.summary.achievement or stored.summary.name or "badge"
-        start: Path = self.app.services.start_dir  # type: ignore[attr-defined]
         slug = "".join(c if c.isalnum() else "-" for c in name.lower()).strip("-") or "badge"
-        with Vertical(id="dialog", classes="dialog"):
-            yield Label(f"Share “{name}”", classes="dialog-title")
+        out = self.services.output_dir
+        with Vertical(id="dialog", classes="dialog share"):
+            yield Label(Text(f"Share “{name}”"), classes="dialog-title")
+            with Horizontal(classes="row"):
+                yield Label("LinkedIn", classes="field-label")
+                yield Static("an “Add to profile” link, copied to the clipboard", classes="grow hint")
+                yield Button("Copy link", id="share-linkedin", variant="primary", compact=True)
+            with Horizontal(classes="row"):
+                yield Label("Web page", classes="field-label")
+                yield Input(value=self.services.show_path(out / f"{slug}.html"), id="share-html-path",
+                            compact=True)
+                yield Button("Write page", id="share-html", compact=True)
+            with Horizontal(classes="row"):
+                yield Label("Baked", classes="field-label")
+                yield Input(value=self.services.show_path(out / f"{slug}.png"), id="share-bake-path",
+                            compact=True)
+                yield Button("Bake image", id="share-bake", compact=True)
+            yield Static("A baked image carries the credential inside it (.png or .svg).", classes="hint")
             yield Static("", id="share-result")
-            with Horizontal(classes="row"):
-                yield Button("LinkedIn link", id="share-linkedin", variant="primary")
-            with Horizontal(classes="row"):
-                yield Input(value=str(start.parent / f"{slug}.html"), id="share-html-path")
-                yield Button("HTML page", id="share-html")
-            with Horizontal(classes="row"):
-                yield Input(value=str(start.parent / f"{slug}.png"), id="share-bake-path")
-                yield Button("Baked image", id="share-bake")
-            yield Button("Close", id="share-close")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Close (Esc)", id="share-close", compact=True)
 
     @on(Button.Pressed, "#share-close")
     def action_close(self) -> None:
         self.dismiss(None)
 
     def _say(self, text: str) -> None:
-        self.query_one("#share-result", Static).update(text)
+        self.query_one("#share-result", Static).update(Text(text))
 
     @on(Button.Pressed, "#share-linkedin")
     def linkedin(self) -> None:
@@ -61,8 +75,8 @@ class ShareScreen(ModalScreen[None]):
         stored = self.wallet.get(self.ident)
         try:
             url = linkedin_add_to_profile_url(stored.view().document or {},
-                                              trust_list=self.app.services.trust_list)  # type: ignore[attr-defined]
-        except (VCError, ValueError) as exc:
+                                              trust_list=self.services.trust_list)
+        except VCError as exc:
             self.app.push_screen(ErrorDialog.from_error("No LinkedIn link for this badge", exc))
             return
         self.app.copy_to_clipboard(url)
@@ -73,30 +87,31 @@ class ShareScreen(ModalScreen[None]):
         from vcwallet.sharing.html_page import badge_page
 
         stored = self.wallet.get(self.ident)
-        target = Path(self.query_one("#share-html-path", Input).value).expanduser()
+        target = self.services.read_path(self.query_one("#share-html-path", Input).value)
         try:
             target.write_text(badge_page(stored.data, image=None), encoding="utf-8")
-        except (OSError, VCError, ValueError) as exc:
+        except (OSError, VCError) as exc:
             self.app.push_screen(ErrorDialog.from_error("Could not write the page", exc))
             return
-        self._say(f"Wrote {target}")
+        self._say(f"Wrote {self.services.show_path(target)}")
 
     @on(Button.Pressed, "#share-bake")
     def bake(self) -> None:
+        from vcwallet.presenting import stored_payload
         from vcwallet.sharing.baking import bake_png, bake_svg, make_badge_png, make_badge_svg
 
         stored = self.wallet.get(self.ident)
-        target = Path(self.query_one("#share-bake-path", Input).value).expanduser()
+        target = self.services.read_path(self.query_one("#share-bake-path", Input).value)
         name = stored.summary.achievement or stored.summary.name or "Badge"
         spec = "ob2" if stored.summary.kind == "ob2" else "ob3"
-        payload = stored.data.decode("utf-8").strip()
         try:
+            _kind, payload = stored_payload(stored)
             if target.suffix.lower() == ".svg":
-                data = bake_svg(make_badge_svg(name, (38, 110, 160)), payload, spec=spec)
+                data = bake_svg(make_badge_svg(name, BADGE_COLOUR), payload, spec=spec)
             else:
-                data = bake_png(make_badge_png(name, (38, 110, 160)), payload, spec=spec)
+                data = bake_png(make_badge_png(name, BADGE_COLOUR), payload, spec=spec)
             target.write_bytes(data)
-        except (OSError, VCError, ValueError, UnicodeDecodeError) as exc:
+        except (OSError, VCError, UnicodeDecodeError) as exc:
             self.app.push_screen(ErrorDialog.from_error("Could not bake the image", exc))
             return
-        self._say(f"Wrote {target}; it verifies with: vcwallet verify {target}")
+        self._say(f"Wrote {self.services.show_path(target)}; check it with: vcwallet verify FILE")

@@ -4,29 +4,37 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Center, Vertical
 from textual.screen import Screen
-from textual.widgets import Input, Label, LoadingIndicator, Static
+from textual.widgets import Footer, Header, Input, Label, LoadingIndicator, Static
+from textual.worker import Worker, WorkerState
 
 from verifier.errors import VCError
-from verifier.rendering import advice
+
+from ..dialogs.error import app_advice, error_parts
 
 
 class UnlockScreen(Screen[Any]):
     """Dismisses with the open wallet. Wrong passphrases stay on this screen with the code."""
 
+    BINDINGS = [Binding("escape", "app.quit", "Quit")]
+
     def compose(self) -> ComposeResult:
         services = self.app.services  # type: ignore[attr-defined]
-        with Center(), Vertical(id="unlock", classes="dialog"):
+        yield Header()
+        with Center(id="unlock-center"), Vertical(id="unlock", classes="dialog"):
             yield Label("Unlock your wallet", classes="dialog-title")
-            yield Static(f"Wallet: {services.wallet_path}", classes="hint")
+            yield Static(Text(f"Wallet: {services.show_path(services.wallet_path)}"), classes="hint")
             if services.demo_passphrase:
-                yield Static(f"Demo wallet passphrase: {services.demo_passphrase}", id="demo-pass")
-            yield Input(password=True, placeholder="passphrase", id="passphrase")
+                yield Static(Text(f"Demo wallet passphrase: {services.demo_passphrase}"), id="demo-pass")
+            yield Input(password=True, placeholder="passphrase (Enter to unlock)", id="passphrase")
             yield LoadingIndicator(id="unlock-busy")
             yield Static("", id="unlock-error")
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#unlock-busy").display = False
@@ -41,7 +49,7 @@ class UnlockScreen(Screen[Any]):
         event.input.disabled = True
         self.unlock(event.value)
 
-    @work(thread=True, exclusive=True)
+    @work(thread=True, exclusive=True, exit_on_error=False)
     def unlock(self, passphrase: str) -> None:
         try:
             wallet = self.app.services.open_wallet(passphrase)  # type: ignore[attr-defined]
@@ -50,15 +58,21 @@ class UnlockScreen(Screen[Any]):
             return
         self.app.call_from_thread(self.dismiss, wallet)
 
+    @on(Worker.StateChanged)
+    def worker_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            self._failed(event.worker.error)
+
     def _failed(self, exc: BaseException) -> None:
         self.query_one("#unlock-busy").display = False
         box = self.query_one("#passphrase", Input)
         box.disabled = False
         box.value = ""
         box.focus()
-        if isinstance(exc, VCError):
-            tip = advice(exc.code) or ""
-            text = f"✗ {exc.message}\ncode {exc.code}" + (f"\n→ {tip}" if tip else "")
-        else:
-            text = f"✗ {exc}"
+        message, code = error_parts(exc)
+        tip = app_advice(code)
+        text = Text(f"✗ {message}\n", style="bold")
+        text.append(f"code {code}", style="bold red3")
+        if tip:
+            text.append(f"\n→ {tip}", style="italic")
         self.query_one("#unlock-error", Static).update(text)

@@ -1,21 +1,29 @@
-"""An Open Badges 3.0 card as Markdown: achievement, image placeholder, issuer, dates, criteria,
-alignment and evidence.
+"""An Open Badges card: a text medallion and the facts beside it, then the achievement as Markdown
+(what it shows, criteria, alignment, evidence).
 
 Terminals can't show the badge image reliably, so the card draws a small text medallion with the
 achievement's initials and gives the image's URL. All values are untrusted text from the badge:
-they are escaped before they go into Markdown.
+they are escaped before they go into Markdown, and facts are Rich ``Text`` (never markup).
+Open Badges 2.0 assertions carry their achievement in the hosted BadgeClass, which the wallet
+fetched at import (``summary.extra["badge_class"]``); the card reads it from there.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from rich.text import Text
+
+from .status_pill import pill
+
 _MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]<>()#+-.!|"})
+KIND_NAMES = {"json-ld": "W3C VC (JSON-LD, Data Integrity proof)", "ob2": "Open Badges 2.0",
+              "sd-jwt": "SD-JWT VC", "vc-jwt": "VC-JWT"}
 
 
 def esc(value: Any) -> str:
     """Markdown-escape untrusted text (and keep it on one logical paragraph)."""
-    return str(value).translate(_MD_SPECIAL)
+    return " ".join(str(value).split()).translate(_MD_SPECIAL)
 
 
 def _text(value: Any) -> str | None:
@@ -30,38 +38,61 @@ def _text(value: Any) -> str | None:
     return None
 
 
+def initials(title: str) -> str:
+    return "".join(w[0] for w in title.split() if w[:1].isalpha())[:3].upper() or "*"
+
+
 def medallion(title: str) -> str:
-    initials = "".join(w[0] for w in title.split() if w[:1].isalpha())[:3].upper() or "★"
+    """A seven-line text medallion with the achievement's initials (the image placeholder)."""
     return "\n".join([
-        "```",
         "   .-=======-.",
         "  /           \\",
-        f" |     {initials:^5}   |",
+        f" |    {initials(title):^5}    |",
         "  \\           /",
         "   '-._____.-'",
-        "      /  \\",
-        "```",
+        "     /     \\",
+        "    /_/   \\_\\",
     ])
 
 
-def badge_markdown(document: dict[str, Any], *, issuer_name: str, issued: str | None,
-                   expires: str | None, status_word: str) -> str:
-    """The card for an OB 3.0 (or plain VC / OB 2.0-shaped) document."""
+def achievement_of(document: dict[str, Any], extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The achievement (OB 3.0) or the BadgeClass (OB 2.0) the credential is about."""
     subject = document.get("credentialSubject")
     subject = subject[0] if isinstance(subject, list) and subject else subject
-    subject = subject if isinstance(subject, dict) else {}
-    found = subject.get("achievement")
-    achievement: dict[str, Any] = found if isinstance(found, dict) else {}
-    title = _text(achievement.get("name")) or _text(document.get("name")) or "Credential"
-    parts = [f"# {esc(title)}", medallion(title)]
+    if isinstance(subject, dict) and isinstance(subject.get("achievement"), dict):
+        found: dict[str, Any] = subject["achievement"]
+        return found
+    badge = (extra or {}).get("badge_class") or document.get("badge")
+    return badge if isinstance(badge, dict) else {}
+
+
+def image_url(achievement: dict[str, Any]) -> str | None:
     image = achievement.get("image")
-    image_url = image.get("id") if isinstance(image, dict) else image if isinstance(image, str) else None
-    if image_url:
-        parts.append(f"*Badge image:* {esc(image_url)}")
-    parts.append(f"**Status:** {esc(status_word)}  ")
-    parts.append(f"**Issuer:** {esc(issuer_name)}  ")
-    parts.append(f"**Issued:** {esc((issued or '—')[:10])}" + (
-        f"  **Expires:** {esc(expires[:10])}" if expires else ""))
+    url = image.get("id") if isinstance(image, dict) else image
+    return url if isinstance(url, str) and not url.startswith("data:") else None
+
+
+def card_facts(title: str, *, status: str, issuer_name: str, issued: str, expires: str | None,
+               kind: str, image: str | None) -> Text:
+    """The lines beside the medallion: pill, title, issuer, dates, format, image URL."""
+    text = Text()
+    text.append_text(pill(status))
+    text.append("\n")
+    text.append(title, style="bold")
+    text.append("\n")
+    for label, value in (("Issuer", issuer_name), ("Issued", issued),
+                         ("Expires", expires[:10] if expires else "never"),
+                         ("Format", KIND_NAMES.get(kind, kind)), ("Image", image)):
+        if value:
+            text.append(f"{label:<8}", style="bold")
+            text.append(f"{value}\n")
+    text.rstrip()
+    return text
+
+
+def card_body(document: dict[str, Any], achievement: dict[str, Any]) -> str:
+    """What it shows, criteria (Markdown by the OB spec), alignment and evidence."""
+    parts: list[str] = []
     description = _text(achievement.get("description"))
     if description:
         parts.append("## What it shows\n\n" + esc(description))
@@ -71,21 +102,26 @@ def badge_markdown(document: dict[str, Any], *, issuer_name: str, issued: str | 
     if narrative:
         # The criteria narrative is Markdown by the OB 3.0 spec; links and images are not followed.
         parts.append("## Criteria\n\n" + narrative.replace("<", "&lt;"))
+    elif isinstance(criteria.get("id"), str) or isinstance(raw_criteria, str):
+        parts.append("## Criteria\n\n" + esc(criteria.get("id") or raw_criteria))
     alignments = achievement.get("alignment")
     if isinstance(alignments, list) and alignments:
         lines = ["## Alignment", ""]
         for item in alignments:
             if isinstance(item, dict):
                 code = f" ({esc(item['targetCode'])})" if item.get("targetCode") else ""
-                lines.append(f"- {esc(item.get('targetName', 'framework item'))}{code} — "
-                             f"{esc(item.get('targetFramework', ''))}")
+                framework = f" — {esc(item['targetFramework'])}" if item.get("targetFramework") else ""
+                lines.append(f"- {esc(item.get('targetName', 'framework item'))}{code}{framework}")
         parts.append("\n".join(lines))
     evidence = document.get("evidence")
+    evidence = [evidence] if isinstance(evidence, dict) else evidence
     if isinstance(evidence, list) and evidence:
         lines = ["## Evidence", ""]
         for item in evidence:
             if isinstance(item, dict):
                 what = _text(item.get("description")) or _text(item.get("narrative")) or ""
                 lines.append(f"- **{esc(_text(item.get('name')) or 'Evidence')}**: {esc(what)}")
+            elif isinstance(item, str):
+                lines.append(f"- {esc(item)}")
         parts.append("\n".join(lines))
-    return "\n\n".join(parts)
+    return "\n\n".join(parts) or "*This credential describes no achievement.*"

@@ -17,15 +17,21 @@ from verifier.report import CheckResult, Status, VerificationReport
 
 MARK = {Status.PASSED: "✓", Status.FAILED: "✗", Status.ERROR: "!", Status.SKIPPED: "–",
         Status.WARNING: "⚠"}
-STYLE = {Status.PASSED: "green", Status.FAILED: "bold red", Status.ERROR: "yellow",
-         Status.SKIPPED: "dim", Status.WARNING: "dark_orange"}
+#: Mid-tone colours that stay readable on a dark and on a light background.
+STYLE = {Status.PASSED: "bold green4", Status.FAILED: "bold red3", Status.ERROR: "bold dark_goldenrod",
+         Status.SKIPPED: "dim", Status.WARNING: "bold dark_orange3"}
 
 
-def check_label(check: CheckResult) -> Text:
+def title_width(report: VerificationReport) -> int:
+    """Pad check titles to the longest one in this report, so short reports stay narrow."""
+    return max((len(TITLES.get(c.id, c.id)) for c in report.checks), default=8) + 1
+
+
+def check_label(check: CheckResult, width: int = 18) -> Text:
     """``✓ Signature  ok: 1 signature checked …`` with the mark coloured."""
     text = Text()
     text.append(f"{MARK[check.status]} ", style=STYLE[check.status])
-    text.append(f"{TITLES.get(check.id, check.id):<18}", style="bold")
+    text.append(f"{TITLES.get(check.id, check.id):<{width}}", style="bold")
     text.append(f"{WORDS[check.status]}: ", style=STYLE[check.status])
     text.append(check.message)
     return text
@@ -33,7 +39,7 @@ def check_label(check: CheckResult) -> Text:
 
 def verdict_label(report: VerificationReport) -> Text:
     word = "VERIFIED" if report.verified else "NOT VERIFIED"
-    style = "bold green" if report.verified else "bold red"
+    style = "bold green4" if report.verified else "bold red3"
     text = Text(f"{'✓' if report.verified else '✗'} {word}", style=style)
     text.append(f"  {report.input}  ({report.format})", style="dim")
     return text
@@ -59,8 +65,9 @@ class ReportView(Tree[Any]):
         self.root.expand()
 
     def _add(self, parent: Any, report: VerificationReport) -> None:
+        width = title_width(report)
         for check in report.checks:
-            node = parent.add(check_label(check), data=check)
+            node = parent.add(check_label(check, width), data=check)
             if check.code:
                 node.add_leaf(Text(f"code {check.code}", style="bold"))
             if check.path:
@@ -74,6 +81,8 @@ class ReportView(Tree[Any]):
                     details.add_leaf(line)
             if not node.children:
                 node.allow_expand = False
+                # Line the title up with the expandable rows, whose ▶ takes two cells.
+                node.set_label(Text("  ").append_text(check_label(check, width)))
         for nested in report.credentials:
             child = parent.add(verdict_label(nested), data=nested)
             self._add(child, nested)

@@ -1,4 +1,8 @@
-"""Status pills: a word and a symbol as well as a colour, so colour is never the only signal."""
+"""Status pills: a word and a symbol as well as a colour, so colour is never the only signal.
+
+The symbols are one cell wide everywhere (no emoji), so the table's columns line up in every
+terminal.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,8 @@ from rich.text import Text
 PILLS = {
     "verified": ("✓ verified", "bold black on green"),
     "revoked": ("✗ revoked", "bold white on red"),
-    "suspended": ("⏸ suspended", "bold black on yellow"),
-    "expired": ("⌛ expired", "bold black on dark_orange"),
+    "suspended": ("‖ suspended", "bold black on yellow"),
+    "expired": ("◷ expired", "bold black on dark_orange"),
     "untrusted": ("? untrusted", "bold black on magenta"),
     "invalid": ("✗ invalid", "bold white on red"),
     "unknown": ("! unknown", "bold white on grey37"),

@@ -6,31 +6,49 @@ back on the UI thread; errors arrive as dialogs with a code and advice.
 
 from __future__ import annotations
 
+from collections import Counter
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from textual import on, work
+from rich.text import Text
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widget import Widget
 from textual.widgets import DataTable, Input, ProgressBar, Static
 
 from verifier.errors import VCError
+from verifier.rendering import TITLES
+from verifier.report import Status, VerificationReport
 
 from ..dialogs.confirm import ConfirmDialog
 from ..dialogs.error import ErrorDialog
 from ..dialogs.prompt import PromptDialog
-from .status_pill import pill
+from .report_view import MARK, STYLE
+from .status_pill import PILLS, pill
 
 COLUMNS = ("Achievement", "Issuer", "Issued", "Status")
-WIDTHS = (34, 44, 10, 13)
+#: Fixed widths for the date and the pill; achievement and issuer share what is left.
+ISSUED_WIDTH = 10
+STATUS_WIDTH = 13
+MIN_TEXT_WIDTH = 12
+#: Columns lost to cell padding (one each side of four columns) and the scrollbar.
+CHROME = 2 * len(COLUMNS) + 2
+STATUS_ORDER = ("verified", "untrusted", "revoked", "suspended", "expired", "invalid", "unknown")
 
 
 def clip(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
+    return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
 
 
 def issued_date(value: str | None) -> str:
+    """``YYYY-MM-DD`` from an ISO date-time, or from a JWT's seconds since the epoch (SD-JWT ``iat``)."""
+    if value and value.strip().isdigit():
+        try:
+            return datetime.fromtimestamp(int(value), UTC).strftime("%Y-%m-%d")
+        except (OverflowError, OSError, ValueError):
+            return "—"
     return (value or "")[:10] or "—"
 
 
@@ -40,7 +58,31 @@ def issuer_label(trust: Any, issuer_id: str | None, claimed: str | None) -> str:
     if entry is not None:
         return str(entry.name)
     name = claimed or issuer_id or "unknown issuer"
-    return f"{name} (not on your trust list)" if trust is not None else name
+    return f"{name} (not on trust list)" if trust is not None else name
+
+
+def column_widths(total: int) -> tuple[int, int, int, int]:
+    """Widths for a table ``total`` cells wide: the text columns split the room 9 : 11."""
+    room = max(total - CHROME - ISSUED_WIDTH - STATUS_WIDTH, 2 * MIN_TEXT_WIDTH)
+    achievement = max(room * 9 // 20, MIN_TEXT_WIDTH)
+    return achievement, max(room - achievement, MIN_TEXT_WIDTH), ISSUED_WIDTH, STATUS_WIDTH
+
+
+def check_marks(report: VerificationReport) -> Text:
+    """``✓ 8 checks passed  ✗ Revocation``: the one-line outcome of a re-verification."""
+    text = Text()
+    passed = [c for c in report.checks if c.status is Status.PASSED]
+    text.append(f"{MARK[Status.PASSED]} {len(passed)} checks passed", style=STYLE[Status.PASSED])
+    for check in report.checks:
+        if check.status is not Status.PASSED:
+            text.append(f"  {MARK[check.status]} {TITLES.get(check.id, check.id)}", style=STYLE[check.status])
+    return text
+
+
+def status_counts(items: list[Any]) -> str:
+    counts = Counter(item.status for item in items)
+    order = [s for s in STATUS_ORDER if counts[s]] + sorted(s for s in counts if s not in STATUS_ORDER)
+    return " · ".join(f"{counts[s]} {PILLS.get(s, (s,))[0].split(' ', 1)[-1]}" for s in order)
 
 
 class WalletView(Widget):
@@ -48,7 +90,7 @@ class WalletView(Widget):
 
     BINDINGS = [
         Binding("slash", "search", "Search"),
-        Binding("v", "recheck", "Re-verify"),
+        Binding("v", "recheck", "Verify"),
         Binding("i", "import", "Import"),
         Binding("p", "present", "Present"),
         Binding("s", "share", "Share"),
@@ -60,50 +102,81 @@ class WalletView(Widget):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.search_text = ""
+        self.widths = column_widths(120)
 
     @property
     def wallet(self) -> Any:
         return self.app.services.wallet  # type: ignore[attr-defined]
 
+    @property
+    def services(self) -> Any:
+        return self.app.services  # type: ignore[attr-defined]
+
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="search achievements, issuers, tags…  (Esc clears)", id="search")
+        yield Input(placeholder="search achievements, issuers, tags…  (Enter: back to the table, Esc: clear)",
+                    id="search")
         yield Static("", id="wallet-summary", classes="hint")
-        yield ProgressBar(id="wallet-progress", show_eta=False)
+        yield ProgressBar(id="wallet-progress", show_eta=False, show_percentage=False)
         yield DataTable(id="badges", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
         self.query_one("#search").display = False
         self.query_one("#wallet-progress").display = False
-        table = self.query_one("#badges", DataTable)
-        for name, width in zip(COLUMNS, WIDTHS, strict=True):
-            table.add_column(name, key=name.lower(), width=width)
+        self._set_columns()
         self.refresh_table()
-        table.focus()
+        self.query_one("#badges", DataTable).focus()
+
+    def on_resize(self, event: events.Resize) -> None:
+        widths = column_widths(event.size.width)
+        if widths != self.widths:
+            selected = self.selected_id()
+            self.widths = widths
+            self._set_columns()
+            self.refresh_table(selected)
+
+    def _set_columns(self) -> None:
+        table = self.query_one("#badges", DataTable)
+        table.clear(columns=True)
+        for name, width in zip(COLUMNS, self.widths, strict=True):
+            table.add_column(name, key=name.lower(), width=width)
 
     # -- table ----------------------------------------------------------------------------
     def issuer_label(self, issuer_id: str | None, claimed: str | None) -> str:
-        return issuer_label(self.app.services.trust_list, issuer_id, claimed)  # type: ignore[attr-defined]
+        return issuer_label(self.services.trust_list, issuer_id, claimed)
 
-    def refresh_table(self, select: str | None = None) -> None:
+    def refresh_table(self, select: str | None = None, *, summary: bool = True) -> None:
         table = self.query_one("#badges", DataTable)
+        row = table.cursor_row
         table.clear()
         if self.wallet is None:
             self.query_one("#wallet-summary", Static).update("No wallet is open.")
             return
         items = self.wallet.list(search=self.search_text or None)
+        width_a, width_i = self.widths[0], self.widths[1]
         for item in items:
-            table.add_row(clip(item.achievement or item.name or "(untitled)", WIDTHS[0]),
-                          clip(self.issuer_label(item.issuer_id, item.issuer_name), WIDTHS[1]),
+            table.add_row(clip(item.achievement or item.name or "(untitled)", width_a),
+                          clip(self.issuer_label(item.issuer_id, item.issuer_name), width_i),
                           issued_date(item.issued), pill(item.status), key=item.id)
-        total = len(self.wallet.list()) if self.search_text else len(items)
-        note = f" matching “{self.search_text}”" if self.search_text else ""
-        self.query_one("#wallet-summary", Static).update(
-            f"{len(items)} of {total} badges{note}.  Enter: details   /: search   ?: help")
+        if summary:
+            self.show_summary(items)
         if select is not None:
             try:
                 table.move_cursor(row=table.get_row_index(select))
             except KeyError:
-                pass
+                select = None
+        if select is None and table.row_count:
+            table.move_cursor(row=min(row, table.row_count - 1))
+
+    def show_summary(self, items: list[Any] | None = None) -> None:
+        items = items if items is not None else self.wallet.list(search=self.search_text or None)
+        if self.search_text:
+            total = len(self.wallet.list())
+            text = f"{len(items)} of {total} badges match “{self.search_text}”.  Esc clears the search."
+        elif items:
+            text = f"{len(items)} badges: {status_counts(items)}"
+        else:
+            text = "No badges yet: press i to import a badge file or a folder of them."
+        self.query_one("#wallet-summary", Static).update(text)
 
     def selected_id(self) -> str | None:
         table = self.query_one("#badges", DataTable)
@@ -154,20 +227,35 @@ class WalletView(Widget):
         ident = self.selected_id()
         if self.wallet is None or ident is None:
             return
-        self._busy("Re-verifying… (signature, issuer key, dates, revocation, trust)")
-        self.recheck_worker(ident)
+        name = self.wallet.get(ident).summary.achievement or "this badge"
+        self._busy(f"Re-verifying “{name}”: signature, issuer key, dates, revocation, trust…")
+        self.recheck_worker(ident, name)
 
     @work(thread=True, exclusive=True, group="wallet")
-    def recheck_worker(self, ident: str) -> None:
+    def recheck_worker(self, ident: str, name: str) -> None:
         try:
             results = self.wallet.recheck(ident)
         except VCError as exc:
             self.app.call_from_thread(self._failed, "Re-verify failed", exc)
             return
         result = results[0] if results else None
-        message = (f"Re-verified: {result.before} → {result.after}" if result is not None
-                   else "Nothing to re-verify.")
-        self.app.call_from_thread(self._done, message, ident)
+        if result is not None and result.error is not None:
+            self.app.call_from_thread(self._failed, "Re-verify failed", result.error)
+            return
+        self.app.call_from_thread(self._rechecked, ident, name, result)
+
+    def _rechecked(self, ident: str, name: str, result: Any) -> None:
+        self._busy(None)
+        self.refresh_table(ident, summary=False)
+        summary = self.query_one("#wallet-summary", Static)
+        if result is None:
+            summary.update("Nothing to re-verify.")
+            return
+        line = Text(f"“{name}”: {result.before} → {result.after}   ", style="bold")
+        if result.report is not None:
+            line.append_text(check_marks(result.report))
+        summary.update(line)
+        self.app.notify(f"Re-verified “{name}”: {result.after}.")
 
     def _done(self, message: str, select: str | None = None) -> None:
         self._busy(None)
@@ -190,7 +278,7 @@ class WalletView(Widget):
                 self._busy(f"Importing {path.name}… every badge is verified before it is stored")
                 self.import_worker(str(path))
 
-        self.app.push_screen(FilePicker(self.app.services.start_dir), chosen)  # type: ignore[attr-defined]
+        self.app.push_screen(FilePicker(self.services.start_dir), chosen)
 
     @work(thread=True, exclusive=True, group="wallet")
     def import_worker(self, source: str) -> None:
@@ -203,11 +291,11 @@ class WalletView(Widget):
         refused = [r for r in results if not r.stored and r.outcome != "duplicate"]
         dupes = [r for r in results if r.outcome == "duplicate"]
         message = f"Imported {len(stored)}; {len(dupes)} already in the wallet; {len(refused)} refused."
+        self.app.call_from_thread(self._done, message, stored[0].id if stored else None)
         if refused:
             first = refused[0]
-            error = first.error or VCError("parse.unknown_format", first.reason or "refused")
-            self.app.call_from_thread(self._failed, f"Not imported: {first.source}", error)
-        self.app.call_from_thread(self._done, message, stored[0].id if stored else None)
+            error = first.error or _refusal(first.report, first.reason)
+            self.app.call_from_thread(self._failed, f"Not imported: {Path(first.source).name}", error)
 
     def action_delete(self) -> None:
         ident = self.selected_id()
@@ -217,7 +305,11 @@ class WalletView(Widget):
 
         def answer(yes: bool | None) -> None:
             if yes:
-                self.wallet.remove(ident)
+                try:
+                    self.wallet.remove(ident)
+                except VCError as exc:
+                    self._failed("Delete failed", exc)
+                    return
                 self._done(f"Deleted “{item.achievement or item.name}”.")
 
         self.app.push_screen(ConfirmDialog(
@@ -229,21 +321,25 @@ class WalletView(Widget):
         if self.wallet is None:
             return
 
-        def got_path(path: str | None) -> None:
-            if not path:
+        def got_path(text: str | None) -> None:
+            if not text or not text.strip():
                 return
+            path = self.services.read_path(text)
 
             def got_pass(passphrase: str | None) -> None:
                 if passphrase:
                     self._busy("Writing the encrypted backup…")
-                    self.backup_worker(Path(path).expanduser(), passphrase)
+                    self.backup_worker(path, passphrase)
 
             self.app.push_screen(PromptDialog("Backup passphrase", password=True,
-                                              hint="The backup file is encrypted with this passphrase."),
+                                              hint="The backup file is encrypted with this passphrase. "
+                                                   "Keep it somewhere other than the backup."),
                                  got_pass)
 
-        default = str(self.app.services.start_dir / "vcwallet-backup.vcwb")  # type: ignore[attr-defined]
-        self.app.push_screen(PromptDialog("Back up to file", value=default), got_path)
+        default = self.services.show_path(self.services.output_dir / "vcwallet-backup.vcwb")
+        self.app.push_screen(PromptDialog("Back up to file", value=default,
+                                          hint="Where to write the backup (Enter to accept, Esc to cancel)."),
+                             got_path)
 
     @work(thread=True, exclusive=True, group="wallet")
     def backup_worker(self, path: Path, passphrase: str) -> None:
@@ -252,7 +348,7 @@ class WalletView(Widget):
         except (VCError, OSError) as exc:
             self.app.call_from_thread(self._failed, "Backup failed", exc)
             return
-        self.app.call_from_thread(self._done, f"Backup written to {written}")
+        self.app.call_from_thread(self._done, f"Backup written to {self.services.show_path(written)}")
 
     def action_share(self) -> None:
         from ..screens.share import ShareScreen
@@ -266,3 +362,12 @@ class WalletView(Widget):
 
         if self.wallet is not None:
             self.app.push_screen(PresentScreen())
+
+
+def _refusal(report: VerificationReport | None, reason: str | None) -> VCError:
+    """The error to show for a refused import: the first failed check's code when there is one."""
+    if report is not None:
+        failed = next((c for c in report.checks if c.code and c.status.value in ("failed", "error")), None)
+        if failed is not None and failed.code is not None:
+            return VCError(failed.code, f"{failed.message} (a badge that does not verify is not stored)")
+    return VCError("parse.unknown_format", reason or "not a credential this wallet can store")
