@@ -1,25 +1,27 @@
 """The ``vcwallet`` command line: one subcommand per task, each with ``--help`` and an example.
 
-Subcommands live in ``vcwallet.commands``; each module exposes ``add_parser(subparsers)`` and
-sets ``func`` on its parser. Exit codes are a contract scripts rely on: 0 success, 1 a negative
-answer (something did not verify), 2 a usage error or unreadable input.
+Subcommands live in ``vcwallet.commands``; each module exposes ``add_parser(subparsers)`` (the
+wallet commands: ``register``) and sets ``func`` on its parser. Exit codes are a contract scripts
+rely on: 0 success, 1 a negative answer (something did not verify), 2 a usage error or unreadable
+input.
+
+Command modules are imported lazily. Between them they load the wallet store, the issuer, the
+request and sharing code and the whole verifier, which is most of a one-shot ``vcwallet verify``'s
+start-up time, so the top-level parser knows each command only by name and help line
+(:data:`COMMANDS`) and a module is imported when argparse dispatches to one of its commands.
+``vcwallet --help`` therefore imports no command module at all.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, NoReturn
 
-from .commands import app_cmds
-from .commands import contexts as contexts_cmd
-from .commands import issue as issue_cmd
-from .commands import keys as keys_cmd
-from .commands import present as present_cmd
-from .commands import share as share_cmd
-from .commands import status as status_cmd
-from .commands import verify as verify_cmd
-from .commands import wallet_cmds
+PROG = "vcwallet"
 
 EPILOG = """examples:
   vcwallet verify badge.json
@@ -30,23 +32,138 @@ EPILOG = """examples:
 """
 
 
+@dataclass(frozen=True)
+class CommandGroup:
+    """The commands one module registers, with the help lines ``vcwallet --help`` shows.
+
+    ``commands`` must name every command the module's ``register`` function adds, in the order it
+    adds them, with the same help line (a test compares the two).
+    """
+
+    module: str
+    register: str
+    commands: tuple[tuple[str, str], ...]
+
+
+#: Every command, in ``--help`` order.
+COMMANDS: tuple[CommandGroup, ...] = (
+    CommandGroup("verify", "add_parser", (
+        ("verify", "verify credentials, baked badges and presentations"),
+    )),
+    CommandGroup("wallet_cmds", "register", (
+        ("init", "create an encrypted wallet and a holder key"),
+        ("list", "list the credentials in the wallet"),
+        ("remove", "remove a credential from the wallet"),
+        ("tag", "add or remove tags on a credential"),
+        ("note", "set or clear a credential's note"),
+        ("holder", "list or rotate your holder keys"),
+        ("import", "verify credentials and add them to the wallet"),
+        ("recheck", "re-verify stored credentials"),
+        ("show", "show one credential"),
+        ("backup", "write an encrypted backup file"),
+        ("restore", "merge a backup into the wallet"),
+        ("passwd", "change the wallet passphrase"),
+        ("salvage", "copy what still decrypts from a damaged wallet"),
+    )),
+    CommandGroup("keys", "add_parser", (
+        ("keys", "create or show an issuer signing key"),
+    )),
+    CommandGroup("issue", "add_parser", (
+        ("issue", "sign a credential with an issuer key file"),
+    )),
+    CommandGroup("status", "add_parser", (
+        ("status", "create a status list and revoke, suspend or reinstate credentials"),
+    )),
+    CommandGroup("present", "add_parser", (
+        ("request", "write a presentation request (verifier side)"),
+        ("present", "answer a presentation request with credentials from the wallet"),
+    )),
+    CommandGroup("share", "add_parser", (
+        ("share", "share a badge on LinkedIn or as an HTML page"),
+        ("bake", "bake a credential into a PNG or SVG badge image"),
+    )),
+    CommandGroup("contexts", "add_parser", (
+        ("contexts", "list, import or download the pinned JSON-LD contexts"),
+    )),
+    CommandGroup("app_cmds", "add_parser", (
+        ("tui", "open your wallet in the terminal app"),
+        ("demo", "try everything with a demo wallet over a local issuer world"),
+    )),
+)
+
+
+def load_group(group: CommandGroup) -> dict[str, argparse.ArgumentParser]:
+    """Import ``group``'s module and return the parsers it registers, by command name.
+
+    They are registered under a throwaway ``vcwallet`` parser, so each one's ``prog`` (in usage
+    lines and errors) is ``vcwallet COMMAND`` exactly as when registered on the real one.
+    """
+    module = importlib.import_module(f"{__package__}.commands.{group.module}")
+    holder = argparse.ArgumentParser(prog=PROG)
+    subparsers = holder.add_subparsers(dest="command", metavar="COMMAND")
+    getattr(module, group.register)(subparsers)
+    return dict(subparsers.choices)
+
+
+class _GroupLoader:
+    """Loads one group's parsers the first time any of its commands is used (per top parser)."""
+
+    def __init__(self, group: CommandGroup) -> None:
+        self.group = group
+        self._parsers: dict[str, argparse.ArgumentParser] | None = None
+
+    def parser(self, name: str) -> argparse.ArgumentParser:
+        if self._parsers is None:
+            self._parsers = load_group(self.group)
+        return self._parsers[name]
+
+
+class LazyCommandParser(argparse.ArgumentParser):
+    """Stands in for one command's parser; parsing or asking for help loads the real one.
+
+    argparse hands a subcommand's arguments to ``parse_known_args`` of the parser registered
+    under its name, so delegating that (and help and usage) is all a stand-in needs.
+    """
+
+    command: str = ""
+    loader: _GroupLoader | None = None
+
+    def real(self) -> argparse.ArgumentParser:
+        if self.loader is None:
+            raise RuntimeError(f"no command module registered for {self.command!r}")
+        return self.loader.parser(self.command)
+
+    def parse_known_args(self, args: Sequence[str] | None = None,  # type: ignore[override]
+                         namespace: argparse.Namespace | None = None
+                         ) -> tuple[argparse.Namespace, list[str]]:
+        return self.real().parse_known_args(args, namespace)
+
+    def format_help(self) -> str:
+        return self.real().format_help()
+
+    def format_usage(self) -> str:
+        return self.real().format_usage()
+
+    def error(self, message: str) -> NoReturn:
+        self.real().error(message)
+
+
 def build_parser() -> argparse.ArgumentParser:
+    """The ``vcwallet`` parser; no command module is imported until a command is parsed."""
     parser = argparse.ArgumentParser(
-        prog="vcwallet",
+        prog=PROG,
         description="Wallet and verifier for educator micro-credentials.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    verify_cmd.add_parser(subparsers)
-    wallet_cmds.register(subparsers)
-    keys_cmd.add_parser(subparsers)
-    issue_cmd.add_parser(subparsers)
-    status_cmd.add_parser(subparsers)
-    present_cmd.add_parser(subparsers)
-    share_cmd.add_parser(subparsers)
-    contexts_cmd.add_parser(subparsers)
-    app_cmds.add_parser(subparsers)
+    subparsers: Any = parser.add_subparsers(dest="command", metavar="COMMAND",
+                                            parser_class=LazyCommandParser)
+    for group in COMMANDS:
+        loader = _GroupLoader(group)
+        for name, help_line in group.commands:
+            stand_in: LazyCommandParser = subparsers.add_parser(name, help=help_line, add_help=False)
+            stand_in.command = name
+            stand_in.loader = loader
     return parser
 
 

@@ -29,8 +29,6 @@ from verifier.report import Status
 from verifier.trust import TrustList
 from verifier.verification import Verifier
 
-from ..requests import ChallengeLedger
-from ..samples import sample_credential_path
 from .contexts import add_context_options, build_context_store
 
 if TYPE_CHECKING:
@@ -122,8 +120,11 @@ def build_verifier(args: argparse.Namespace) -> Verifier:
                                    fetcher=None if isinstance(fetcher, StaticFetcher) else fetcher)
     keys = ResolverKeyLookup.create(fetcher, clock)
     trust = TrustList.load(args.trust) if args.trust else None
-    challenges: ChallengeStore = (ChallengeLedger(args.ledger) if getattr(args, "ledger", None)
-                                  else MemoryChallengeStore())
+    challenges: ChallengeStore = MemoryChallengeStore()
+    if getattr(args, "ledger", None):
+        from ..requests import ChallengeLedger  # only presentations need it; keeps start-up lean
+
+        challenges = ChallengeLedger(args.ledger)
     return Verifier(contexts=contexts, keys=keys, fetcher=fetcher, clock=clock, policy=policy,
                     trust_list=trust, challenges=challenges)
 
@@ -280,6 +281,8 @@ class _Progress:
 
 def run(args: argparse.Namespace) -> int:
     if args.sample:
+        from ..samples import sample_credential_path  # importlib.resources: only for --sample
+
         name = "sample-badge.json" if args.sample == "valid" else "sample-badge-tampered.json"
         args.paths = [*args.paths, str(sample_credential_path(name))]
     if not args.paths and not args.paths_from:

@@ -12,6 +12,13 @@ and serves whichever pinned URL its digest belongs to. File names, an ``index.js
 do not matter, and same-URL variants are picked up for free. A file that is not valid JSON or
 matches no pin is skipped with a reason (:meth:`ContextStore.ignored`), never fatal.
 
+A scan does not canonicalize every file on every run: the JCS digest of each file's bytes is
+remembered, keyed by the SHA-256 of those bytes, in this process and in a small memo file in the
+cache directory (:data:`MEMO_NAME`). That memo is only a hint for *which* URL a file may serve. A
+copy found through it is parsed and its JCS digest checked against the pin when it is first
+loaded, listed or reported, so a stale, damaged or tampered memo can make a file unavailable but
+never makes unpinned content served. A changed file has different bytes, hence a different key.
+
 Loaded documents are memoized and shared: ``load`` returns the same object every time and the pyld
 document loader marks it ``tag: "static"`` so pyld reuses the processed context across calls.
 Callers must treat the documents as read-only.
@@ -20,6 +27,8 @@ Callers must treat the documents as read-only.
 from __future__ import annotations
 
 import builtins
+import hashlib
+import json
 import os
 import re
 import tempfile
@@ -46,6 +55,14 @@ SUFFIXES = (".json", ".jsonld")
 ACCEPT = "application/ld+json, application/json;q=0.9"
 #: Most entries in a store's pyld resolved-context cache (inline contexts are cached there too).
 PYLD_CACHE_SIZE = 256
+#: The digest memo's file name in the cache directory (a dot file, so scans never read it).
+MEMO_NAME = ".digests.json"
+#: Most entries kept in a digest memo (one per distinct context file; a few dozen are typical).
+MAX_MEMO_ENTRIES = 1024
+#: Largest digest memo file read; a bigger one is ignored (and rewritten).
+MAX_MEMO_BYTES = 256 * 1024
+_MEMO_VERSION = 1
+_HEX_DIGEST = re.compile(r"[0-9a-f]{64}\Z")
 
 Where = Literal["directory", "cache", "fetched", "missing"]
 
@@ -80,15 +97,110 @@ class FetchOutcome:
     message: str = ""
 
 
-@dataclass(frozen=True)
 class _Found:
-    """A verified local copy of a pinned context."""
+    """A local copy of a pinned context, the same object under every URL it serves.
 
-    path: Path
-    digest: str
-    where: Literal["directory", "cache"]
-    document: dict[str, Any]
-    data: bytes
+    ``document`` is None while the copy is only *claimed* (its digest came from the memo); it is
+    set by :meth:`ContextStore._verified` once the bytes are parsed and their JCS digest matches.
+    A plain class, not a dataclass: it is private, compared by identity, and a dataclass costs
+    about half a millisecond at import, which every command-line run pays.
+    """
+
+    __slots__ = ("data", "digest", "document", "path", "raw", "where")
+
+    def __init__(self, path: Path, digest: str, where: Literal["directory", "cache"],
+                 document: dict[str, Any] | None, data: bytes, raw: str) -> None:
+        self.path = path
+        self.digest = digest
+        self.where: Literal["directory", "cache"] = where
+        self.document = document
+        self.data = data
+        self.raw = raw  # SHA-256 of ``data``: the memo key
+
+
+def _raw_digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+#: raw SHA-256 -> JCS digest, as computed by this process (so trusted); shared by every store.
+_computed: dict[str, str] = {}
+_computed_lock = threading.Lock()
+
+
+def _remember_computed(raw: str, value: str) -> None:
+    with _computed_lock:
+        if len(_computed) >= MAX_MEMO_ENTRIES:
+            _computed.pop(next(iter(_computed)))
+        _computed[raw] = value
+
+
+class _DigestMemo:
+    """The digest memo of one store: this process's digests plus the cache directory's memo file.
+
+    Entries map the SHA-256 of a file's bytes to the JCS digest of its content. Lookups are
+    hints (see the module docstring); what is read from the file is checked only for shape.
+    The file is rewritten, atomically and best-effort, only when a scan learned something new
+    or found an entry wrong.
+    """
+
+    def __init__(self, cache_dir: Path | None) -> None:
+        self._path = cache_dir / MEMO_NAME if cache_dir is not None else None
+        self._stored: dict[str, str] | None = None
+        self._dirty = False
+
+    def _file(self) -> dict[str, str]:
+        if self._stored is None:
+            self._stored = self._read()
+        return self._stored
+
+    def _read(self) -> dict[str, str]:
+        if self._path is None:
+            return {}
+        try:
+            with self._path.open("rb") as handle:
+                data = handle.read(MAX_MEMO_BYTES + 1)
+            parsed = json.loads(data) if len(data) <= MAX_MEMO_BYTES else None
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(parsed, dict) or parsed.get("version") != _MEMO_VERSION:
+            return {}
+        entries = parsed.get("digests")
+        if not isinstance(entries, dict):
+            return {}
+        return {raw: value for raw, value in entries.items()
+                if isinstance(value, str) and _HEX_DIGEST.match(raw) and _HEX_DIGEST.match(value)}
+
+    def get(self, raw: str) -> str | None:
+        found = _computed.get(raw)
+        return found if found is not None else self._file().get(raw)
+
+    def put(self, raw: str, value: str) -> None:
+        """Record a digest this process computed."""
+        _remember_computed(raw, value)
+        stored = self._file()
+        if stored.get(raw) != value:
+            stored.pop(raw, None)  # re-inserted last, so trimming drops the oldest entries
+            stored[raw] = value
+            self._dirty = self._path is not None
+
+    def drop(self, raw: str) -> None:
+        """Forget an entry that turned out wrong (the copy failed verification)."""
+        with _computed_lock:
+            _computed.pop(raw, None)
+        if self._file().pop(raw, None) is not None:
+            self._dirty = self._path is not None
+
+    def save(self) -> None:
+        if not self._dirty or self._path is None or self._stored is None:
+            return
+        self._dirty = False
+        entries = builtins.list(self._stored.items())[-MAX_MEMO_ENTRIES:]
+        body = json.dumps({"version": _MEMO_VERSION, "digests": dict(entries)},
+                          separators=(",", ":")).encode()
+        try:
+            _write_atomic(self._path.parent, self._path.name, body)
+        except OSError:
+            pass  # only a speed-up: the next run computes the digests again
 
 
 def user_cache_dir(environ: Mapping[str, str] | None = None) -> Path:
@@ -186,8 +298,13 @@ def _scan(
     root: Path,
     where: Literal["directory", "cache"],
     by_digest: Mapping[str, tuple[str, ...]],
+    memo: _DigestMemo | None = None,
 ) -> tuple[builtins.list[tuple[str, _Found]], builtins.list[IgnoredFile]]:
-    """Every pinned context under ``root`` as (url, copy) pairs, plus the files skipped and why."""
+    """Every pinned context under ``root`` as (url, copy) pairs, plus the files skipped and why.
+
+    Without ``memo`` every copy is verified here. With it, a file whose bytes the memo knows is
+    only claimed (``document`` None) and its content is checked when it is first used.
+    """
     found: list[tuple[str, _Found]] = []
     ignored: list[IgnoredFile] = []
     if not root.is_dir():
@@ -200,21 +317,35 @@ def _scan(
             break
         try:
             data = _read_capped(path)
-            document, value = _parse_context(data)
         except OSError as exc:
             ignored.append(IgnoredFile(path, f"unreadable: {exc.strerror or exc}"))
             continue
         except VCError as exc:
-            reason = f"not a usable JSON object ({exc.code}): {exc.message}"
-            ignored.append(IgnoredFile(path, reason))
+            ignored.append(IgnoredFile(path, _unusable(exc)))
             continue
+        raw = _raw_digest(data)
+        document: dict[str, Any] | None = None
+        value = memo.get(raw) if memo is not None else None
+        if value is None:
+            try:
+                document, value = _parse_context(data)
+            except VCError as exc:
+                ignored.append(IgnoredFile(path, _unusable(exc)))
+                continue
+            if memo is not None:
+                memo.put(raw, value)
         urls = by_digest.get(value)
         if not urls:
             ignored.append(IgnoredFile(path, f"content matches no pinned context (sha256 {value})"))
             continue
+        copy = _Found(path, value, where, document, data, raw)
         for url in urls:
-            found.append((url, _Found(path, value, where, document, data)))
+            found.append((url, copy))
     return found, ignored
+
+
+def _unusable(exc: VCError) -> str:
+    return f"not a usable JSON object ({exc.code}): {exc.message}"
 
 
 def _slug(url: str) -> str:
@@ -273,6 +404,7 @@ class ContextStore:
         self._index: dict[str, list[_Found]] | None = None
         self._ignored: list[IgnoredFile] = []
         self._memo: dict[str, dict[str, Any]] = {}
+        self._digests = _DigestMemo(self._cache_dir)
         self._loader = PyldLoader(self._load)
 
     # -- configuration -------------------------------------------------------------------------
@@ -338,7 +470,7 @@ class ContextStore:
         if self._production and url in self._test_only:
             raise self._test_only_error(url)
         found = self._first(url)
-        if found is not None:
+        if found is not None and found.document is not None:
             return found.document
         if not self.network_enabled:
             raise self._not_found_error(url)
@@ -397,7 +529,9 @@ class ContextStore:
     def ignored(self) -> builtins.list[IgnoredFile]:
         """Files in the scanned directories that serve no pinned context, with the reason."""
         with self._lock:
-            self._ensure_index()
+            for copies in builtins.list(self._ensure_index().values()):
+                for copy in builtins.list(copies):
+                    self._verified(copy)
             return builtins.list(self._ignored)
 
     # -- populating the cache -----------------------------------------------------------------
@@ -423,8 +557,9 @@ class ContextStore:
         imported: set[str] = set()
         with self._lock:
             for url, copy in found:
-                self._remember(url, copy.document, copy.data, copy.digest)
-                imported.add(url)
+                if copy.document is not None:  # always: scanned without the memo
+                    self._remember(url, copy.document, copy.data, copy.digest)
+                    imported.add(url)
         return [url for url in self._pins if url in imported]
 
     def fetch_all(self) -> dict[str, FetchOutcome]:
@@ -476,17 +611,48 @@ class ContextStore:
             if self._cache_dir is not None:
                 roots.append((self._cache_dir, "cache"))
             for root, where in roots:
-                found, skipped = _scan(root, where, self._by_digest)
+                found, skipped = _scan(root, where, self._by_digest, self._digests)
                 for url, copy in found:
                     index.setdefault(url, []).append(copy)
                 ignored.extend(skipped)
             self._index = index
             self._ignored = ignored
+            self._digests.save()
         return self._index
 
     def _first(self, url: str) -> _Found | None:
+        """The first verified copy for ``url``, verifying claimed copies in search order."""
         copies = self._ensure_index().get(url)
-        return copies[0] if copies else None
+        while copies:
+            if self._verified(copies[0]):
+                return copies[0]
+        return None
+
+    def _verified(self, copy: _Found) -> bool:
+        """Parse a claimed copy and check its digest; on a mismatch drop it from the index.
+
+        The digest must be the one the copy was indexed under: that is what made it a copy of
+        those URLs, and the pins are looked up by it.
+        """
+        if copy.document is not None:
+            return True
+        problem: str
+        try:
+            document, value = _parse_context(copy.data)
+        except VCError as exc:
+            problem = _unusable(exc)
+        else:
+            if value == copy.digest:
+                copy.document = document
+                return True
+            problem = (f"its content (sha256 {value}) is not what the digest memo recorded, so "
+                       "it is not used; the memo entry was dropped")
+        self._digests.drop(copy.raw)
+        self._digests.save()
+        for copies in self._ensure_index().values():
+            copies[:] = [c for c in copies if c is not copy]
+        self._ignored.append(IgnoredFile(copy.path, problem))
+        return False
 
     def _remember(
         self, url: str, document: dict[str, Any], data: bytes, value: str
@@ -497,7 +663,7 @@ class ContextStore:
         target = _write_atomic(self._cache_dir, f"{_slug(url)}.{value[:16]}.jsonld", data)
         copies = self._ensure_index().setdefault(url, [])
         if not any(c.path == target for c in copies):
-            copies.append(_Found(target, value, "cache", document, data))
+            copies.append(_Found(target, value, "cache", document, data, _raw_digest(data)))
         return target
 
     def _fetch(
