@@ -30,7 +30,7 @@ TRANSCRIPT = Path(__file__).parent / "transcripts" / "demo-120x40.txt"
 WIDTH, HEIGHT = 120, 40
 GOAL_SECONDS = 3.0
 LIMIT_SECONDS = 10.0
-STEP_TIMEOUT = 10.0
+STEP_TIMEOUT = 20.0
 
 pytestmark = [
     pytest.mark.skipif(TMUX is None, reason="tmux is not installed"),
@@ -132,7 +132,7 @@ def test_demo_under_tmux(tmp_path: Path) -> None:
             for key in keys:
                 tmux.send(key)
                 # A lone Escape followed at once by a key reads as Alt+key: let it stand alone.
-                time.sleep(0.3 if key == "Escape" else 0.05)
+                time.sleep(0.5 if key == "Escape" else 0.1)
             if expect:
                 screen = wait_for(tmux, lambda s, e=expect: all(text in s for text in e))  # type: ignore[misc]
                 for text in expect:
