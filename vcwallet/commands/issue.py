@@ -49,6 +49,14 @@ def add_parser(subparsers: Any) -> None:
         epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("credential", metavar="CREDENTIAL.json", help="the unsigned credential, or - for stdin")
     add_key_argument(p)
+    p.add_argument("--format", choices=("json-ld", "sd-jwt"), default="json-ld", dest="fmt",
+                   help="json-ld: an embedded proof (default); sd-jwt: an SD-JWT VC whose recipient "
+                        "details, evidence, results and dates the holder can disclose one by one")
+    p.add_argument("--holder", metavar="DID",
+                   help="with --format sd-jwt: the holder's did:key or did:jwk (its key goes in cnf)")
+    p.add_argument("--token-list", type=Path, metavar="FILE",
+                   help="with --format sd-jwt: a Token Status List (from 'status token-list create') "
+                        "to allocate the badge's status entry from")
     p.add_argument("--suite", choices=SUITE_NAMES, default=DEFAULT_SUITE,
                    help=f"the proof suite (default: {DEFAULT_SUITE})")
     p.add_argument("--out", type=Path, metavar="FILE", default=None,
@@ -77,13 +85,24 @@ def run(args: argparse.Namespace) -> int:
     except KEY_ERRORS as exc:
         _error(key_error_message(args.key, exc))
         return 2
+    if args.fmt == "sd-jwt" and not args.holder:
+        _error("--format sd-jwt needs --holder DID (the key the SD-JWT VC is bound to)")
+        return 2
     try:
-        signed = issue_credential(credential, key, suite=args.suite, contexts=contexts,
-                                  clock=SystemClock())
+        if args.fmt == "sd-jwt":
+            token, credential_id = _issue_sd_jwt(credential, key, args)
+            text = token + "\n"
+        else:
+            signed = issue_credential(credential, key, suite=args.suite, contexts=contexts,
+                                      clock=SystemClock())
+            credential_id = str(signed["id"])
+            text = json.dumps(signed, indent=2, ensure_ascii=False) + "\n"
     except VCError as exc:
         _error(f"refused: {coded(exc)}; nothing was written")
         return 1
-    text = json.dumps(signed, indent=2, ensure_ascii=False) + "\n"
+    except OSError as exc:
+        _error(f"cannot use {args.token_list}: {exc}")
+        return 2
     if args.out is None:
         sys.stdout.write(text)
         return 0
@@ -92,5 +111,40 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         _error(f"cannot write {args.out}: {exc}")
         return 2
-    print(f"issued {signed['id']} as {key.did} ({args.suite}) to {args.out}", file=sys.stderr)
+    how = "SD-JWT VC" if args.fmt == "sd-jwt" else args.suite
+    print(f"issued {credential_id} as {key.did} ({how}) to {args.out}", file=sys.stderr)
     return 0
+
+
+def _issue_sd_jwt(credential: dict[str, Any], key: Any, args: argparse.Namespace) -> tuple[str, str]:
+    """Issue ``credential`` as an SD-JWT VC and check the result before anything is written."""
+    from verifier.did import parse_did_key, resolve_did_jwk
+    from verifier.errors import FormatError
+    from verifier.sdjwt import verify_sd_jwt_vc
+
+    from ..issuing.issuer import prepare, self_check_lookup
+    from ..sdjwt_issuer import TokenStatusListManager, issue_ob3_sd_jwt_vc
+
+    clock = SystemClock()
+    holder: str = args.holder
+    if holder.startswith("did:key:"):
+        holder_key = parse_did_key(holder)
+    elif holder.startswith("did:jwk:"):
+        holder_key = next(iter(resolve_did_jwk(holder).verification_methods.values())).public_key
+    else:
+        raise FormatError("issue.invalid_credential", "--holder must be a did:key or did:jwk")
+    document = prepare(credential, key, suite=DEFAULT_SUITE, clock=clock)
+    status = None
+    manager = None
+    if args.token_list is not None:
+        manager = TokenStatusListManager(args.token_list, clock=clock)
+        status = manager.allocate(str(document.get("id")))
+    token = issue_ob3_sd_jwt_vc(document, key=key.key, kid=key.verification_method,
+                                holder_jwk=holder_key, status=status, clock=clock)
+    check = verify_sd_jwt_vc(token, key_lookup=self_check_lookup(key, clock), clock=clock,
+                             require_key_binding=False)
+    if not check.signature_ok or not check.key_bound or check.claims is None:
+        problem = check.problems[0].code if check.problems else "unknown"
+        raise FormatError("issue.self_check_failed",
+                          f"the new SD-JWT VC did not verify ({problem}); nothing was written")
+    return token, str(document.get("id"))

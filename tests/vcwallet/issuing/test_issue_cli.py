@@ -284,3 +284,59 @@ def test_end_to_end_through_python_m_vcwallet(tmp_path: Path, ctx_dir: str) -> N
                        "--out", str(tmp_path / "no.json"), "--contexts", ctx_dir)
     assert refused.returncode == 1
     assert not (tmp_path / "no.json").exists()
+
+
+def _ob3_template(tmp_path: Path, holder: str) -> Path:
+    path = tmp_path / "ob3.json"
+    path.write_text(json.dumps({
+        "@context": [VC_V2, "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "name": "Classroom Discourse",
+        "credentialSubject": {
+            "id": holder, "type": ["AchievementSubject"],
+            "achievement": {"id": "https://pl.lakeview.example/a/discourse", "type": ["Achievement"],
+                            "name": "Classroom Discourse",
+                            "criteria": {"narrative": "A filmed discussion and a transcript."}},
+        },
+        "evidence": [{"id": "https://pl.lakeview.example/e/1", "type": ["Evidence"], "name": "Video"}],
+    }))
+    return path
+
+
+def test_issue_sd_jwt_vc_then_present_and_verify(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                                 ctx_dir: str, key_file: Path) -> None:
+    from datetime import UTC, datetime
+
+    from vcwallet.sdjwt_holder import present_sd_jwt
+    from verifier.clock import FixedClock
+    from verifier.contexts import ContextStore
+    from verifier.fetch import StaticFetcher
+    from verifier.key_lookup import ResolverKeyLookup
+    from verifier.verification import Verifier
+
+    holder = Ed25519KeyPair.generate()
+    out = tmp_path / "badge.sd-jwt"
+    code, _o, err = run(capsys, "issue", str(_ob3_template(tmp_path, holder.public.did_key)), "--key",
+                        str(key_file), "--format", "sd-jwt", "--holder", holder.public.did_key,
+                        "--out", str(out), "--contexts", ctx_dir)
+    assert code == 0, err
+    token = out.read_text().strip()
+    presented = present_sd_jwt(token, disclose=["evidence[0]"], holder_key=holder, nonce="n-1",
+                               audience="hr.lakeview.example", iat=datetime.now(UTC))
+    clock = FixedClock(datetime.now(UTC))
+    verifier = Verifier(contexts=ContextStore(directories=[Path(ctx_dir)]),
+                        keys=ResolverKeyLookup.create(StaticFetcher({}), clock), clock=clock)
+    report = verifier.verify_sd_jwt(presented, nonce="n-1", audience="hr.lakeview.example")
+    assert report.verified, report.to_json()
+    assert report.check("disclosure").details["disclosed"] == ["evidence[0]"]  # type: ignore[union-attr]
+
+
+def test_issue_sd_jwt_vc_needs_a_usable_holder(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                               ctx_dir: str, key_file: Path) -> None:
+    path = _ob3_template(tmp_path, "did:example:x")
+    out = tmp_path / "badge.sd-jwt"
+    assert run(capsys, "issue", str(path), "--key", str(key_file), "--format", "sd-jwt", "--out", str(out),
+               "--contexts", ctx_dir)[0] == 2
+    assert run(capsys, "issue", str(path), "--key", str(key_file), "--format", "sd-jwt", "--holder",
+               "did:web:nope.example", "--out", str(out), "--contexts", ctx_dir)[0] == 1
+    assert not out.exists()
