@@ -10,7 +10,9 @@ verified); Open Badges 2.0 assertions (hosted or signed); and PNG/SVG images wit
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import replace
 from typing import Any, Protocol
 
@@ -45,6 +47,43 @@ class ContextSource(Protocol):
 
     @property
     def document_loader(self) -> DocumentLoader: ...
+
+
+_CHECK_OBSERVER: ContextVar[Callable[[CheckResult], None] | None] = ContextVar(
+    "vcwallet_check_observer", default=None)
+
+
+@contextmanager
+def observe_checks(callback: Callable[[CheckResult], None]) -> Iterator[None]:
+    """Call ``callback`` with each top-level check result as soon as it is decided.
+
+    For progress displays ("signature ✓ … revocation …"): verification stays synchronous, and
+    the callback runs in the verifying thread. Nested credentials (endorsements, status lists)
+    do not report.
+    """
+    token = _CHECK_OBSERVER.set(callback)
+    try:
+        yield
+    finally:
+        _CHECK_OBSERVER.reset(token)
+
+
+class _Checks(list[CheckResult]):
+    """The checks of one report, announced to an observer (if any) as they are added."""
+
+    def __init__(self, first: Iterable[CheckResult] = (), *, announce: bool = True) -> None:
+        super().__init__()
+        self._observer = _CHECK_OBSERVER.get() if announce else None
+        self.extend(first)
+
+    def append(self, item: CheckResult) -> None:
+        super().append(item)
+        if self._observer is not None:
+            self._observer(item)
+
+    def extend(self, items: Iterable[CheckResult]) -> None:
+        for item in items:
+            self.append(item)
 
 
 def _failed(check: str, exc: VCError, status: Status = Status.FAILED) -> CheckResult:
@@ -247,7 +286,8 @@ class Verifier:
                        depth: int, check_status: bool = True, check_trust: bool = True,
                        parse_note: str = "read as a JSON-LD credential",
                        fmt: str | None = None) -> VerificationReport:
-        checks = [CheckResult("parse", Status.PASSED, None, parse_note)]
+        checks = _Checks([CheckResult("parse", Status.PASSED, None, parse_note)],
+                         announce=depth == 0)
         fmt = fmt or ("vc2" if _first_context(credential) == VC_V2 else "vc1")
         checks.append(check_format(credential))
         context = self.check_context(credential)
@@ -290,8 +330,8 @@ class Verifier:
             return VerificationReport(label, "unknown", (_failed("parse", error),))
         credential = result.credential
         fmt = result.form or "vc-jwt"
-        checks = [CheckResult("parse", Status.PASSED, None, f"read as a {fmt} token"),
-                  check_format(credential), self.check_context(credential)]
+        checks = _Checks([CheckResult("parse", Status.PASSED, None, f"read as a {fmt} token"),
+                          check_format(credential), self.check_context(credential)], announce=depth == 0)
         issuer = result.issuer or issuer_id(credential)
         if result.error is None:
             checks.append(CheckResult("proof", Status.PASSED, None,
@@ -313,7 +353,7 @@ class Verifier:
 
     def _verify_ob2(self, source: str | dict[str, Any], *, label: str, recipient: str | None,
                     signed: str | None = None) -> VerificationReport:
-        checks = [CheckResult("parse", Status.PASSED, None, "read as an Open Badges 2.0 assertion")]
+        checks = _Checks([CheckResult("parse", Status.PASSED, None, "read as an Open Badges 2.0 assertion")])
         try:
             bundle = (ob2.verify_signed_assertion(signed, self.fetcher) if signed
                       else ob2.load_hosted_assertion(source, self.fetcher))

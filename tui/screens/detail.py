@@ -19,6 +19,7 @@ from textual.worker import Worker
 
 from verifier.errors import VCError
 from verifier.report import VerificationReport
+from verifier.verification import observe_checks
 
 from ..dialogs.error import ErrorDialog
 from ..dialogs.worker_errors import show_worker_error
@@ -106,12 +107,16 @@ class DetailScreen(Screen[None]):
 
     def action_recheck(self) -> None:
         self.notify("Re-verifying…")
+        view = self.query_one("#detail-report", ReportView)
+        view.start_live("Re-verifying: each check appears as it is decided")
         self.recheck_worker()
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def recheck_worker(self) -> None:
+        view = self.query_one("#detail-report", ReportView)
         try:
-            results = self.wallet.recheck(self.ident)
+            with observe_checks(lambda check: self.app.call_from_thread(view.add_live, check)):
+                results = self.wallet.recheck(self.ident)
         except VCError as exc:
             self.app.call_from_thread(self.app.push_screen, ErrorDialog.from_error("Re-verify failed", exc))
             return

@@ -58,6 +58,16 @@ class ReportView(Tree[Any]):
         if report is not None:
             self.show_report(report)
 
+    def start_live(self, title: str) -> None:
+        """Begin a live run: checks are added one by one with :meth:`add_live`."""
+        self.clear()
+        self.root.set_label(Text(f"… {title}", style="bold"))
+        self.root.expand()
+
+    def add_live(self, check: CheckResult) -> None:
+        """Show one check the moment the verifier has decided it."""
+        self.root.add_leaf(check_label(check))
+
     def show_report(self, report: VerificationReport) -> None:
         self.clear()
         self.root.set_label(verdict_label(report))

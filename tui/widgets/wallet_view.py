@@ -20,7 +20,8 @@ from textual.widgets import DataTable, Input, ProgressBar, Static
 
 from verifier.errors import VCError
 from verifier.rendering import TITLES
-from verifier.report import Status, VerificationReport
+from verifier.report import CheckResult, Status, VerificationReport
+from verifier.verification import observe_checks
 
 from ..dialogs.confirm import ConfirmDialog
 from ..dialogs.error import ErrorDialog
@@ -233,8 +234,12 @@ class WalletView(Widget):
 
     @work(thread=True, exclusive=True, group="wallet")
     def recheck_worker(self, ident: str, name: str) -> None:
+        def progress(check: CheckResult) -> None:
+            self.app.call_from_thread(self._progress, name, check)
+
         try:
-            results = self.wallet.recheck(ident)
+            with observe_checks(progress):
+                results = self.wallet.recheck(ident)
         except VCError as exc:
             self.app.call_from_thread(self._failed, "Re-verify failed", exc)
             return
@@ -243,6 +248,13 @@ class WalletView(Widget):
             self.app.call_from_thread(self._failed, "Re-verify failed", result.error)
             return
         self.app.call_from_thread(self._rechecked, ident, name, result)
+
+    def _progress(self, name: str, check: CheckResult) -> None:
+        from .report_view import check_label
+
+        line = Text(f"Re-verifying “{name}”…  ", style="bold")
+        line.append_text(check_label(check))
+        self.query_one("#wallet-summary", Static).update(line)
 
     def _rechecked(self, ident: str, name: str, result: Any) -> None:
         self._busy(None)
