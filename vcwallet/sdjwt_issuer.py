@@ -108,36 +108,47 @@ def _seconds(value: int | float | datetime | str | None) -> int | None:
 
 def _walk(node: Any, path: ClaimPath, states: list[tuple[int, ClaimPath, int]],
           chosen: set[ClaimPath], used: set[int]) -> None:
-    """Follow only the subtrees some pattern still continues into (patterns as a trie)."""
+    """Follow only the subtrees some pattern still continues into (patterns as a trie).
+
+    Driven by the patterns rather than the children: a named key is one lookup, so a big claim
+    set with a few patterns costs a few steps, not children × patterns.
+    """
     if isinstance(node, dict):
-        items: Iterable[tuple[str | int, Any]] = node.items()
+        is_list = False
     elif isinstance(node, list):
-        items = enumerate(node)
+        is_list = True
     else:
         return
-    for key, child in items:
-        here = (*path, key)
-        following: list[tuple[int, ClaimPath, int]] = []
-        for number, pattern, index in states:
-            want = pattern[index]
-            if want is ALL_BELOW:
-                chosen.add(here)
+    following: dict[str | int, list[tuple[int, ClaimPath, int]]] = {}
+
+    def every_child() -> Iterable[str | int]:
+        return range(len(node)) if is_list else node.keys()
+
+    for number, pattern, index in states:
+        want = pattern[index]
+        if want is ALL_BELOW:
+            for key in every_child():
+                chosen.add((*path, key))
+                following.setdefault(key, []).append((number, pattern, index))
+            if node:
                 used.add(number)
-                following.append((number, pattern, index))
-                continue
-            if want is not ANY and (type(want) is not type(key) or want != key):
-                continue
-            if index + 1 == len(pattern):
-                chosen.add(here)
+            continue
+        if want is ANY:
+            keys: Iterable[str | int] = every_child()
+        elif is_list:
+            keys = (want,) if type(want) is int and 0 <= want < len(node) else ()
+        else:
+            keys = (want,) if type(want) in (str, int) and want in node else ()
+        last = index + 1 == len(pattern)
+        below = not last and pattern[index + 1] is ALL_BELOW
+        for key in keys:
+            if last or below:
+                chosen.add((*path, key))
                 used.add(number)
-            elif pattern[index + 1] is ALL_BELOW:
-                chosen.add(here)
-                used.add(number)
-                following.append((number, pattern, index + 1))
-            else:
-                following.append((number, pattern, index + 1))
-        if following:
-            _walk(child, here, following, chosen, used)
+            if not last:
+                following.setdefault(key, []).append((number, pattern, index + 1))
+    for key, states_below in following.items():
+        _walk(node[key], (*path, key), states_below, chosen, used)
 
 
 def select_paths(claims: Mapping[str, Any], patterns: Iterable[str], *,
@@ -191,6 +202,9 @@ class _Builder:
 
     def __init__(self, chosen: set[ClaimPath], decoys: int, rng: random.Random | None) -> None:
         self.chosen = chosen
+        #: Every proper prefix of a chosen path: a subtree outside these hides nothing, so it is
+        #: put in the payload as it is instead of being rebuilt node by node.
+        self.above = {path[:cut] for path in chosen for cut in range(len(path))}
         self.decoys = decoys
         self.rng = rng
         self.disclosures: list[Disclosure] = []
@@ -219,6 +233,8 @@ class _Builder:
         return disclosure.digest()
 
     def build(self, node: Any, path: ClaimPath) -> Any:
+        if path not in self.above:
+            return node  # nothing chosen at or below: shared, never modified (only serialized)
         if isinstance(node, dict):
             out: dict[str, Any] = {}
             digests: list[str] = []

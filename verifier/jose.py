@@ -227,9 +227,12 @@ def verify_compact(jws: CompactJws, public_key: Ed25519PublicKey, *,
                         "the JWT signature does not match its content and the issuer's key")
 
 
+#: Built once: ``json.dumps`` with options builds a new encoder on every call.
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
 def _json_bytes(value: Any) -> bytes:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False,
-                      allow_nan=False).encode("utf-8")
+    return _ENCODER.encode(value).encode("utf-8")
 
 
 def sign_compact(header: Mapping[str, Any], payload: Mapping[str, Any] | bytes,

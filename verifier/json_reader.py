@@ -69,6 +69,12 @@ def _depth_ok(text: str, limit: int) -> bool:
     return True
 
 
+#: One decoder with the strict hooks, built once: ``json.loads`` with hooks builds a new
+#: ``JSONDecoder`` (and its scanner) on every call, a measurable share of reading a small token.
+_DECODER = json.JSONDecoder(object_pairs_hook=_no_duplicates, parse_constant=_no_constants,
+                            parse_int=_bounded_int)
+
+
 def loads(data: str | bytes, *, max_bytes: int = DEFAULT_MAX_BYTES, max_depth: int = MAX_DEPTH) -> Any:
     """Parse ``data`` as strict JSON, raising :class:`ParseError` with a stable code."""
     if isinstance(data, bytes):
@@ -85,12 +91,7 @@ def loads(data: str | bytes, *, max_bytes: int = DEFAULT_MAX_BYTES, max_depth: i
     if not _depth_ok(text, max_depth):
         raise ParseError("parse.malformed_json", f"nesting deeper than {max_depth}")
     try:
-        return json.loads(
-            text,
-            object_pairs_hook=_no_duplicates,
-            parse_constant=_no_constants,
-            parse_int=_bounded_int,
-        )
+        return _DECODER.decode(text)
     except ParseError:
         raise
     except (ValueError, RecursionError) as exc:

@@ -13,6 +13,8 @@ trusted only when all of these hold:
 
 from __future__ import annotations
 
+import re
+
 from ..errors import DidError, FetchError, ParseError
 from ..fetch.base import Fetcher
 from ..json_reader import loads
@@ -22,6 +24,9 @@ from .resolver import DidResolver, did_method
 CONTROLLER_DOCUMENT_ACCEPT = (
     "application/did+json, application/ld+json;q=0.9, application/json;q=0.8")
 MAX_CONTROLLER_DOCUMENT_BYTES = 256 * 1024
+#: A character no URL may contain: controls, space, backslash, DEL. One C-speed search instead
+#: of a per-character Python loop, which cost tens of microseconds on every proof checked.
+_NOT_URL_CHAR = re.compile(r"[\x00-\x20\\\x7f]")
 
 
 def _invalid(message: str, vm_url: object) -> DidError:
@@ -35,7 +40,7 @@ def split_verification_method(vm_url: object) -> tuple[str, str]:
     """
     if not isinstance(vm_url, str) or not vm_url:
         raise _invalid("verificationMethod is missing or not a string", vm_url)
-    if any(ord(ch) <= 0x20 or ch in "\\\x7f" for ch in vm_url):
+    if _NOT_URL_CHAR.search(vm_url) is not None:
         raise _invalid("verificationMethod is not a URL", vm_url)
     base, sep, fragment = vm_url.partition("#")
     if sep and not fragment:

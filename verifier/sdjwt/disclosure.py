@@ -55,6 +55,15 @@ def _bounded_int(text: str) -> int:
     return int(text)
 
 
+#: Built once (``json.loads`` with hooks builds a decoder per call).
+_DECODER = json.JSONDecoder(object_pairs_hook=_no_duplicates, parse_constant=_no_constants,
+                            parse_int=_bounded_int)
+
+
+#: Compact UTF-8 JSON, as disclosures are written; built once like :data:`_DECODER`.
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
 def strict_loads(data: bytes, *, max_bytes: int) -> Any:
     """:func:`verifier.json_reader.loads`, minus its character-by-character depth scan when the
     text has too few brackets to nest beyond the limit (always, for SD-JWT parts).
@@ -67,8 +76,7 @@ def strict_loads(data: bytes, *, max_bytes: int) -> Any:
     if len(data) > max_bytes or brackets > MAX_DEPTH or data.startswith(b"\xef\xbb\xbf"):
         return loads(data, max_bytes=max_bytes)
     try:
-        return json.loads(data.decode("utf-8"), object_pairs_hook=_no_duplicates,
-                          parse_constant=_no_constants, parse_int=_bounded_int)
+        return _DECODER.decode(data.decode("utf-8"))
     except ParseError:
         raise
     except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError
@@ -160,5 +168,5 @@ def encode_disclosure(name: str | None, value: Any, salt: str | None = None) -> 
     """A new disclosure for a claim (``name``) or an array element (``name=None``)."""
     salt = salt if salt is not None else new_salt()
     items: list[Any] = [salt, value] if name is None else [salt, name, value]
-    text = json.dumps(items, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    text = _ENCODER.encode(items)
     return Disclosure(b64url_encode(text.encode("utf-8")), salt, name, value)

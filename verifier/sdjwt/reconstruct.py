@@ -132,7 +132,15 @@ class _Walker:
                     raise _error("sdjwt.malformed", "_sd_alg may appear only at the top level",
                                  (*path, key))
                 continue
-            out[key] = self.walk(value, (*path, key), depth + 1, parent)
+            # walk() inlined: scalars (most claims) skip a call and a path tuple each.
+            if depth >= MAX_DEPTH:
+                raise _error("sdjwt.malformed", f"claims nest deeper than {MAX_DEPTH} levels",
+                             (*path, key))
+            if isinstance(value, dict):
+                value = self._object(value, (*path, key), depth + 1, parent)
+            elif isinstance(value, list):
+                value = self._array(value, (*path, key), depth + 1, parent)
+            out[key] = value
         digests = node.get(SD)
         if digests is None:
             return out
@@ -181,8 +189,15 @@ class _Walker:
                 child = (*path, slot)
                 self.entries.append((index, DisclosedClaim(child, digest, disclosure, parent)))
                 out.append(self.walk(disclosure.value, child, depth + 1, digest))
+            elif depth >= MAX_DEPTH:
+                raise _error("sdjwt.malformed", f"claims nest deeper than {MAX_DEPTH} levels",
+                             (*path, slot))
+            elif isinstance(item, dict):
+                out.append(self._object(item, (*path, slot), depth + 1, parent))
+            elif isinstance(item, list):
+                out.append(self._array(item, (*path, slot), depth + 1, parent))
             else:
-                out.append(self.walk(item, (*path, slot), depth + 1, parent))
+                out.append(item)
         return out
 
 
