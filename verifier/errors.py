@@ -96,6 +96,7 @@ CODES: dict[str, str] = {
     "status.invalid_list": "The status list is malformed (encoding, gzip, length).",
     "status.invalid_index": "The status list index is not a valid integer in range.",
     "status.list_mismatch": "The status list is from another issuer or for another purpose.",
+    "status.short_list": "The status list is shorter than the 131,072 entries the spec requires for holder privacy.",
     "status.unsupported_type": "The credentialStatus type is not supported.",
     # trust
     "trust.untrusted_issuer": "The issuer is not on the trust list.",

@@ -28,10 +28,11 @@ unknown entry type                            error     status.unsupported_type
 
 When entries disagree, revoked beats suspended beats a mismatch beats an error beats passed.
 
-A list shorter than the specification's 131,072-bit minimum still decides, but the result carries
-``details["warnings"]``. It stays ``passed`` rather than becoming a separate ``warning`` result:
-the short list harms the privacy of the issuer's other holders, not the truth of this answer,
-and one ``status`` result per credential keeps the report simple for the UI.
+A list shorter than the specification's 131,072-bit minimum still decides. An active credential on
+one gets a ``warning`` result (``status.short_list``) instead of ``passed``: the short list harms
+the privacy of the issuer's other holders, not the truth of this answer, so it never stops the
+credential verifying, but the reader is told. ``details["warnings"]`` lists every such note
+(also a list served from another URL than its id, which stays ``passed``).
 
 Verified lists are cached per URL for ``cache_ttl`` seconds of the injected clock (or the list's
 own shorter ``ttl``), at most ``max_entries`` of them and ``max_cache_bytes`` of decoded bits
@@ -125,6 +126,7 @@ class _EntryResult:
     path: str
     details: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    short: bool = False
 
     def summary(self) -> dict[str, Any]:
         return {"type": self.type, "purpose": self.purpose, "index": self.index,
@@ -463,6 +465,7 @@ class StatusChecker:
                                   f"The issuer's {purpose} list does not flag this credential.",
                                   path, details)
         result.warnings = warnings
+        result.short = len(loaded.bits) < MIN_BITS * size
         return result
 
     @staticmethod
@@ -530,6 +533,10 @@ def _combine(results: list[_EntryResult]) -> CheckResult:
         messages = [r.details["statusMessage"] for r in results if r.details.get("statusMessage")]
         if messages:
             details["messages"] = messages
+        if any(r.short for r in results):
+            return CheckResult("status", Status.WARNING, "status.short_list",
+                               message + " The issuer's list is shorter than the specification "
+                               "requires, which makes its holders easier to track.", None, details)
         return CheckResult("status", Status.PASSED, None, message, None, details)
     details["outcome"] = deciding.outcome
     message = deciding.message.rstrip()

@@ -289,8 +289,10 @@ def test_short_list_still_decides_with_a_warning() -> None:
     assert result.code == "status.revoked"
     assert result.details["warnings"]
     active = check({URL: status_list(size=800)}, credential(entry("5")))
-    assert active.status is Status.PASSED
+    assert (active.status, active.code) == (Status.WARNING, "status.short_list")
     assert len(active.details["warnings"]) == 1
+    full = check({URL: status_list()}, credential(entry("5")))  # the positive twin: a full-size list
+    assert (full.status, full.code) == (Status.PASSED, None)
 
 
 def test_list_fetched_from_another_url_than_its_id_warns() -> None:
