@@ -19,11 +19,13 @@ MAX_INT_DIGITS = 40
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise ParseError("parse.duplicate_key", f"duplicate key {key!r}")
-        out[key] = value
+    out = dict(pairs)  # built in C; a repeated key shows as a shorter dict
+    if len(out) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise ParseError("parse.duplicate_key", f"duplicate key {key!r}")
+            seen.add(key)
     return out
 
 
