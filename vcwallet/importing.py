@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from verifier import baked
+from verifier.data_model import type_names
 from verifier.errors import FetchError, ParseError, VCError
 from verifier.fetch import Fetcher
 from verifier.jcs import canonicalize
@@ -164,12 +165,6 @@ def _read_url(url: str, fetcher: Fetcher | None, max_bytes: int) -> list[ImportI
 # -- presentations ---------------------------------------------------------------------------
 
 
-def _types(document: Mapping[str, Any]) -> list[str]:
-    value = document.get("type")
-    items = value if isinstance(value, list) else [value]
-    return [t for t in items if isinstance(t, str)]
-
-
 def _jwt_payload(token: str) -> Any:
     try:
         return loads(b64url_decode(token.split("~", 1)[0].split(".")[1]))
@@ -184,7 +179,7 @@ def _credential_bytes(item: Any) -> bytes | None:
     if not isinstance(item, dict):
         return None
     ident = item.get("id")
-    if "EnvelopedVerifiableCredential" in _types(item) and isinstance(ident, str):
+    if "EnvelopedVerifiableCredential" in type_names(item.get("type")) and isinstance(ident, str):
         for prefix in _ENVELOPED_PREFIXES:
             if ident.startswith(prefix):
                 return ident[len(prefix):].encode("utf-8")
@@ -209,7 +204,7 @@ def presentation_credentials(data: bytes) -> list[bytes | None] | None:
     elif looks_like_jwt(text) and b"~" not in text:
         claims = _jwt_payload(text.decode("ascii", "replace"))
         document = claims.get("vp") if isinstance(claims, dict) else None
-    if not isinstance(document, dict) or "VerifiablePresentation" not in _types(document):
+    if not isinstance(document, dict) or "VerifiablePresentation" not in type_names(document.get("type")):
         return None
     entries = document.get("verifiableCredential", [])
     entries = entries if isinstance(entries, list) else [entries]
@@ -345,7 +340,7 @@ def view_credential(data: bytes) -> CredentialView:
         return CredentialView("unknown")
     if not isinstance(document, dict):
         return CredentialView("unknown")
-    if "VerifiablePresentation" in _types(document):
+    if "VerifiablePresentation" in type_names(document.get("type")):
         return CredentialView("presentation", document)
     kind = "ob2" if is_ob2(document) else "json-ld"
     return CredentialView(kind, document, _id_of(document))

@@ -113,6 +113,16 @@ def type_names(value: Any) -> list[str]:
     return [t for t in as_list(value) if isinstance(t, str)]
 
 
+def issuer_id(credential: Mapping[str, Any]) -> str | None:
+    """The issuer's identifier, from a string or an object's ``id``; ``None`` if malformed."""
+    issuer = credential.get("issuer")
+    if isinstance(issuer, str):
+        return issuer
+    if isinstance(issuer, dict) and isinstance(issuer.get("id"), str):
+        return str(issuer["id"])
+    return None
+
+
 def is_type_value(value: Any) -> bool:
     """A well-formed ``type``: a non-empty string or a non-empty list of non-empty strings."""
     items = as_list(value)

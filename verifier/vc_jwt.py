@@ -28,6 +28,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from .clock import Clock, parse_datetime
+from .data_model import issuer_id
 from .did import parse_did_key, split_verification_method
 from .did.jwk import parse_did_jwk
 from .errors import DidError, FormatError, KeyFormatError, VCError
@@ -145,16 +146,6 @@ def looks_like_jwt(text: str | bytes) -> bool:
     except VCError:
         return False
     return isinstance(header, dict) and "alg" in header
-
-
-def issuer_id(credential: Mapping[str, Any]) -> str | None:
-    """The issuer's id from a string or an object's ``id``; ``None`` when missing or malformed."""
-    issuer = credential.get("issuer")
-    if isinstance(issuer, str):
-        return issuer
-    if isinstance(issuer, dict) and isinstance(issuer.get("id"), str):
-        return str(issuer["id"])
-    return None
 
 
 def _numeric_date(claims: Mapping[str, Any], name: str) -> int | float | None:

@@ -18,7 +18,7 @@ from typing import Any, Protocol
 
 from . import baked, ob2
 from .clock import Clock, SystemClock
-from .data_model import check_format
+from .data_model import check_format, issuer_id, type_names
 from .errors import ContextError, FetchError, ParseError, VCError
 from .fetch import Fetcher, StaticFetcher
 from .json_reader import loads
@@ -99,25 +99,9 @@ def _skipped(check: str, why: str) -> CheckResult:
     return CheckResult(check, Status.SKIPPED, None, why)
 
 
-def issuer_id(credential: Mapping[str, Any]) -> str | None:
-    """The issuer's identifier, from a string or an object's ``id``; ``None`` if malformed."""
-    issuer = credential.get("issuer")
-    if isinstance(issuer, str):
-        return issuer
-    if isinstance(issuer, dict) and isinstance(issuer.get("id"), str):
-        return str(issuer["id"])
-    return None
-
-
 def _first_context(document: Mapping[str, Any]) -> Any:
     ctx = document.get("@context")
     return ctx[0] if isinstance(ctx, list) and ctx else ctx
-
-
-def _types(document: Mapping[str, Any]) -> list[str]:
-    value = document.get("type")
-    items = value if isinstance(value, list) else [value]
-    return [t for t in items if isinstance(t, str)]
 
 
 class Verifier:
@@ -441,7 +425,7 @@ class Verifier:
                     "parse", Status.FAILED, "parse.unknown_format",
                     "a signed Open Badges 2.0 assertion must be given as its JWS"),))
             return self._verify_ob2(document, label=label, recipient=recipient)
-        if "VerifiablePresentation" in _types(document):
+        if "VerifiablePresentation" in type_names(document.get("type")):
             return self.verify_presentation(document, label=label)
         return self._verify_jsonld(document, label=label, recipient=recipient, depth=depth)
 

@@ -51,6 +51,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ..clock import Clock, parse_datetime
+from ..data_model import type_names
 from ..errors import FetchError, ParseError, VCError
 from ..fetch import Fetcher
 from ..json_reader import loads
@@ -168,11 +169,6 @@ def parse_index(value: Any) -> int:
                       details={"index": repr(value)[:40]})
 
 
-def _types(value: Any) -> list[str]:
-    items = value if isinstance(value, list) else [value]
-    return [t for t in items if isinstance(t, str)]
-
-
 def _purposes(value: Any) -> frozenset[str]:
     items = value if isinstance(value, list) else [value]
     return frozenset(p for p in items if isinstance(p, str) and p)
@@ -281,7 +277,7 @@ class StatusChecker:
         document = _fetch_json(self.fetcher, url)
         if not isinstance(document, dict):
             raise StatusError("status.invalid_list", "the status list credential is not a JSON object")
-        types = _types(document.get("type"))
+        types = type_names(document.get("type"))
         kind = next((k for k in (BITSTRING, STATUS_LIST_2021) if k.credential_type in types), None)
         if kind is None:
             raise StatusError("status.invalid_list",
@@ -338,7 +334,7 @@ class StatusChecker:
         if not isinstance(entry, dict):
             return _EntryResult(None, None, None, "unknown", Status.ERROR, "status.unknown",
                                 "A credentialStatus entry is not a JSON object.", path)
-        types = _types(entry.get("type"))
+        types = type_names(entry.get("type"))
         known = next((t for t in types if t in SUPPORTED_TYPES), None)
         if known is None:
             shown = types[0] if types else None
@@ -417,7 +413,7 @@ class StatusChecker:
                                 exc.message, path, {"url": url, **exc.details})
         if not isinstance(loaded, StatusList):
             raise StatusError("status.list_mismatch", "this URL serves a revocation list, not a status list")
-        if loaded.kind is not kind or kind.subject_type not in _types(loaded.subject_type):
+        if loaded.kind is not kind or kind.subject_type not in type_names(loaded.subject_type):
             return fail("mismatch", "status.list_mismatch",
                         f"The entry is a {kind.entry_type} but the list is not a {kind.subject_type}.",
                         list_type=loaded.kind.credential_type)
