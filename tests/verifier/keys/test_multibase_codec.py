@@ -106,6 +106,9 @@ def test_b64url_round_trip(data: bytes) -> None:
         pytest.param("AAAAA", id="bad-length"),
         pytest.param("AB", id="non-canonical-bits"),
         pytest.param("AA AA", id="whitespace"),
+        pytest.param("AAA\n", id="newline"),
+        pytest.param("AAé_", id="non-ascii"),
+        pytest.param("AA/A", id="slash-inside"),
     ],
 )
 def test_b64url_rejects(value: str) -> None:
@@ -117,3 +120,26 @@ def test_b64url_rejects(value: str) -> None:
 def test_b64url_accepts_canonical_twin() -> None:
     assert b64url_decode("AA") == b"\x00"
     assert b64url_decode("a-b_") == b"k\xe6\xff"
+
+
+_B64_TEXT = st.text(alphabet="AQgwBCz09-_+/= \n\u00e9", max_size=12)
+
+
+@given(_B64_TEXT)
+def test_b64url_decode_agrees_with_stdlib(text: str) -> None:
+    """Differential: accept exactly the canonical unpadded base64url the stdlib reads back to the
+    same spelling, and decode it the same way (pybase64 is the fast path)."""
+    import base64
+    import binascii
+
+    try:
+        expected: bytes | None = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        canonical = base64.urlsafe_b64encode(expected).decode().rstrip("=") == text
+    except (binascii.Error, ValueError):
+        expected, canonical = None, False
+    if canonical:
+        assert b64url_decode(text) == expected
+    else:
+        with pytest.raises(KeyFormatError) as info:
+            b64url_decode(text)
+        assert info.value.code == "key.invalid_base64url"
