@@ -186,6 +186,12 @@ class VCError(Exception):
     def __repr__(self) -> str:
         return f"{type(self).__name__}(code={self.code!r}, message={self.message!r}, path={self.path!r})"
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle as the constructor call, so an error crosses a process boundary (bulk
+        verification's workers) as itself; the default would call ``cls(message)``, which is
+        not a code."""
+        return (type(self), (self.code, self.message, self.path, self.details))
+
 
 class ParseError(VCError, ValueError):
     """The input could not be read as the structure it claims to be."""

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import replace
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from . import baked, ob2
 from .clock import Clock, SystemClock
@@ -34,6 +34,9 @@ from .suites.base import DocumentLoader, SuiteRegistry, default_suites
 from .trust import TrustList, check_trust
 from .validity import check_validity
 from .vc_jwt import looks_like_jwt, verify_vc_jwt
+
+if TYPE_CHECKING:
+    from .bulk import BulkItem, CredentialData
 
 VC_V1 = "https://www.w3.org/2018/credentials/v1"
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
@@ -439,6 +442,33 @@ class Verifier:
             code = exc.code if isinstance(exc, VCError) else "parse.malformed_json"
             return VerificationReport(label, "unknown", (CheckResult(
                 "parse", Status.ERROR, code, f"verification stopped: {exc}"),))
+
+    def verify_many(self, items: Iterable[CredentialData | BulkItem], *, jobs: int | None = None,
+                    chunk_size: int | None = None,
+                    factory: Callable[[], Verifier] | None = None) -> Iterator[VerificationReport]:
+        """Verify many credentials, on every core, yielding reports lazily in input order.
+
+        Each item is what :meth:`verify_credential` takes (bytes, text or a parsed object),
+        labelled ``"<input N>"`` (N counts from 0), or a :class:`verifier.bulk.BulkItem` that
+        carries its own label (say, a file name). The input is read lazily and at most
+        ``jobs * 4`` chunks of ``chunk_size`` items (default 16) are in flight, so memory stays
+        flat and the input may be endless; closing the generator early stops the workers.
+
+        ``jobs`` defaults to the CPUs this process may use; ``jobs=1`` verifies here with this
+        verifier. With more, each worker process needs its own verifier: ``factory`` (a picklable
+        zero-argument callable) builds one per worker; without it the workers are forked and
+        inherit this one, because a verifier's fetcher and stores may hold sessions and locks
+        that do not pickle. Where fork is missing (Windows) a factory is required (ValueError),
+        and it is the safer choice in a program with threads, since forking copies locks that
+        other threads may be holding. Worker copies share nothing back (status caches, challenge
+        stores): what a worker learns stays in that worker.
+
+        Bad input gives failed checks as usual. A defect that raises while verifying comes out
+        of the generator after the reports of the items before it.
+        """
+        from .bulk import verify_many  # lazy: keeps process-pool imports out of `import verifier`
+
+        return verify_many(self, items, jobs=jobs, chunk_size=chunk_size, factory=factory)
 
     def verify_sd_jwt(self, token: str, *, nonce: str | None = None, audience: str | None = None,
                       require_key_binding: bool = True, label: str = "<input>") -> VerificationReport:

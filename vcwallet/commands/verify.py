@@ -13,11 +13,10 @@ import argparse
 import json
 import os
 import sys
-from collections import deque
 from collections.abc import Iterable, Iterator
 from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
+from typing import Any, NamedTuple, TextIO
 
 from verifier.clock import Clock, FixedClock, SystemClock, parse_datetime
 from verifier.fetch import Fetcher, RequestsFetcher, StaticFetcher
@@ -30,9 +29,6 @@ from verifier.trust import TrustList
 from verifier.verification import Verifier
 
 from .contexts import add_context_options, build_context_store
-
-if TYPE_CHECKING:
-    from concurrent.futures import Future
 
 EXAMPLES = """examples:
   vcwallet verify badge.json
@@ -223,16 +219,12 @@ def verify_in_pool(args: argparse.Namespace, paths: Iterable[str], jobs: int) ->
     ``jobs * WINDOW_PER_JOB`` chunks in flight."""
     from concurrent.futures import ProcessPoolExecutor  # ~15 ms of imports, only for many inputs
 
-    window: deque[Future[list[tuple[str | None, bool, str | None]]]] = deque()
-    limit = jobs * WINDOW_PER_JOB
+    from verifier.bulk import ordered_results  # the same window Verifier.verify_many uses
+
     with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
                              initargs=(_picklable(args),)) as pool:
-        for chunk in _chunks(paths):
-            window.append(pool.submit(_verify_chunk, chunk))
-            if len(window) >= limit:
-                yield from map(Outcome._make, window.popleft().result())
-        while window:
-            yield from map(Outcome._make, window.popleft().result())
+        for outcomes in ordered_results(pool, _verify_chunk, _chunks(paths), jobs * WINDOW_PER_JOB):
+            yield from map(Outcome._make, outcomes)
 
 
 # -- the command ----------------------------------------------------------------------------
