@@ -34,6 +34,7 @@ from verifier.did import parse_did_key
 from verifier.errors import ParseError, VCError
 from verifier.jose import parse_compact, sign_compact
 from verifier.json_reader import loads
+from verifier.json_writer import compact_json
 from verifier.keys import Ed25519KeyPair, Ed25519PublicKey
 from verifier.multibase import b64url_encode
 from verifier.sdjwt.disclosure import Disclosure, encode_disclosure
@@ -151,24 +152,88 @@ def _walk(node: Any, path: ClaimPath, states: list[tuple[int, ClaimPath, int]],
         _walk(node[key], (*path, key), states_below, chosen, used)
 
 
+class _Trie:
+    """Patterns without ``**`` merged by shared prefix: one branch per segment, so a node is
+    visited once for all the patterns through it (an issuer applies the same default patterns to
+    every badge, so the trie is built once: :func:`_trie_of`)."""
+
+    __slots__ = ("any", "ends", "exact")
+
+    def __init__(self) -> None:
+        self.exact: dict[str | int, _Trie] = {}
+        self.any: _Trie | None = None
+        #: The patterns that end here: the key reached through this branch is chosen.
+        self.ends: list[int] = []
+
+
+def _trie_of(patterns: tuple[ClaimPath, ...]) -> _Trie:
+    root = _Trie()
+    for number, pattern in enumerate(patterns):
+        node = root
+        for segment in pattern:
+            if segment is ANY:
+                node.any = node.any or _Trie()
+                node = node.any
+            else:
+                node = node.exact.setdefault(segment, _Trie())
+        node.ends.append(number)
+    return root
+
+
+@lru_cache(maxsize=32)
+def _compiled(texts: tuple[str, ...]) -> tuple[tuple[ClaimPath, ...], _Trie | None]:
+    """The parsed patterns and, when none has ``**``, their trie; parse errors are raised (and,
+    being exceptions, not remembered)."""
+    parsed = []
+    for text in texts:
+        try:
+            parsed.append(parse_path(text, allow_wildcards=True))
+        except VCError as exc:
+            raise _invalid(exc.message, path=str(text)[:200]) from exc
+    patterns = tuple(parsed)
+    return patterns, None if any(ALL_BELOW in pattern for pattern in patterns) else _trie_of(patterns)
+
+
+def _trie_walk(node: Any, path: ClaimPath, trie: _Trie, chosen: set[ClaimPath], used: set[int]) -> None:
+    """What :func:`_walk` finds, for patterns without ``**``, following the trie."""
+    kind = type(node)
+    if kind is dict:
+        matched = [key for key in trie.exact if type(key) in (str, int) and key in node]
+    elif kind is list:
+        matched = [key for key in trie.exact if type(key) is int and 0 <= key < len(node)]
+    else:
+        return
+    visits: list[tuple[str | int, _Trie]] = [(key, trie.exact[key]) for key in matched]
+    if trie.any is not None:
+        every = range(len(node)) if kind is list else node.keys()
+        visits.extend((key, trie.any) for key in every)
+    for key, below in visits:
+        child = (*path, key)
+        if below.ends:
+            chosen.add(child)
+            used.update(below.ends)
+        if below.exact or below.any is not None:
+            _trie_walk(node[key], child, below, chosen, used)
+
+
 def select_paths(claims: Mapping[str, Any], patterns: Iterable[str], *,
                  skip_missing: bool = False) -> set[ClaimPath]:
     """The concrete claim paths ``patterns`` name in ``claims`` (``*``/``**`` expanded).
 
     A pattern that names nothing is ``issue.invalid_credential`` unless ``skip_missing``.
     """
-    texts = list(patterns)
-    parsed: list[tuple[int, ClaimPath, int]] = []
-    for number, text in enumerate(texts):
-        try:
-            parsed.append((number, parse_path(text, allow_wildcards=True), 0))
-        except VCError as exc:
-            raise _invalid(exc.message, path=str(text)[:200]) from exc
+    texts = tuple(patterns)
+    if not all(isinstance(text, str) for text in texts):
+        raise _invalid("disclosable paths are text")
+    parsed, trie = _compiled(texts)
     chosen: set[ClaimPath] = set()
     used: set[int] = set()
-    _walk(claims, (), parsed, chosen, used)
+    if trie is None:
+        _walk(claims, (), [(n, pattern, 0) for n, pattern in enumerate(parsed)], chosen, used)
+    else:
+        _trie_walk(dict(claims), (), trie, chosen, used)
     if not skip_missing:
-        missing = [texts[n] for n, _, _ in parsed if n not in used]
+        missing = [text for n, text in enumerate(texts) if n not in used]
         if missing:
             raise _invalid(f"the disclosable path {missing[0]!r} is not in the claims", path=missing[0])
     for path in chosen:
@@ -197,6 +262,55 @@ def _check_names(node: Any, path: ClaimPath) -> None:
             _check_names(item, (*path, slot))
 
 
+#: How a reserved member name shows in compact JSON: as a key, directly before its colon.
+_RESERVED_AS_KEYS = tuple(f'"{name}":' for name in (*sorted(RESERVED_NAMES), SD_ALG))
+
+
+def _check_reserved(claims: dict[str, Any]) -> None:
+    """``issue.invalid_credential`` for a reserved name anywhere in ``claims``.
+
+    The claims are written as compact JSON once (C speed; this also refuses values JSON cannot
+    hold before anything is signed) and searched for the names as keys. Only a hit, which may
+    be a look-alike inside a string, takes the exact walk that names the path.
+    """
+    try:
+        text = compact_json(claims)
+    except (TypeError, ValueError) as exc:
+        raise _invalid(f"the claims are not JSON: {exc}") from exc
+    if any(marker in text for marker in _RESERVED_AS_KEYS):
+        _check_names(claims, ())
+
+
+class _Entropy:
+    """Salts and decoys from one system-random buffer instead of one ``os.urandom`` call each.
+
+    A badge needs a dozen salts and a few decoys; each system call cost more than the rest of
+    making its disclosure. The bytes are the same kind ``secrets`` hands out, just read in bulk.
+    """
+
+    REFILL = 512
+
+    def __init__(self) -> None:
+        self._buffer = b""
+        self._at = 0
+
+    def take(self, count: int) -> bytes:
+        if self._at + count > len(self._buffer):
+            self._buffer = secrets.token_bytes(max(self.REFILL, count))
+            self._at = 0
+        start = self._at
+        self._at += count
+        return self._buffer[start:self._at]
+
+    def below(self, bound: int) -> int:
+        """A uniform integer in ``[0, bound)`` for ``0 < bound <= 256`` (rejection sampling)."""
+        limit = 256 - 256 % bound
+        while True:
+            value = self.take(1)[0]
+            if value < limit:
+                return value % bound
+
+
 class _Builder:
     """Replaces the chosen claims by digests, innermost first, and collects the disclosures."""
 
@@ -207,24 +321,26 @@ class _Builder:
         self.above = {path[:cut] for path in chosen for cut in range(len(path))}
         self.decoys = decoys
         self.rng = rng
+        self.entropy = _Entropy()
         self.disclosures: list[Disclosure] = []
 
     def _salt(self) -> str:
         if self.rng is None:
-            return b64url_encode(secrets.token_bytes(16))
+            return b64url_encode(self.entropy.take(16))
         return b64url_encode(self.rng.getrandbits(128).to_bytes(16, "big"))
 
     def _decoy(self) -> str:
         """A random 256-bit value: indistinguishable from a SHA-256 digest of a disclosure."""
         if self.rng is None:
-            return b64url_encode(secrets.token_bytes(32))
+            return b64url_encode(self.entropy.take(32))
         return b64url_encode(self.rng.getrandbits(256).to_bytes(32, "big"))
 
     def _decoy_count(self) -> int:
         if self.decoys <= 0:
             return 0
         if self.rng is None:
-            return 1 + secrets.randbelow(self.decoys)
+            return 1 + (self.entropy.below(self.decoys) if self.decoys <= 256
+                        else secrets.randbelow(self.decoys))
         return self.rng.randint(1, self.decoys)
 
     def _hide(self, name: str | None, value: Any) -> str:
@@ -233,15 +349,17 @@ class _Builder:
         return disclosure.digest()
 
     def build(self, node: Any, path: ClaimPath) -> Any:
-        if path not in self.above:
-            return node  # nothing chosen at or below: shared, never modified (only serialized)
+        """``node`` (at ``path``) with the chosen claims below it hidden. A child outside
+        :attr:`above` hides nothing and is taken as it is (shared, never modified, only
+        serialized); that test is made here, before the call, because most children pass it."""
+        above, chosen = self.above, self.chosen
         if isinstance(node, dict):
             out: dict[str, Any] = {}
             digests: list[str] = []
             for key, value in node.items():
                 child = (*path, key)
-                processed = self.build(value, child)
-                if child in self.chosen:
+                processed = self.build(value, child) if child in above else value
+                if child in chosen:
                     digests.append(self._hide(key, processed))
                 else:
                     out[key] = processed
@@ -253,8 +371,8 @@ class _Builder:
             items: list[Any] = []
             for slot, item in enumerate(node):
                 child = (*path, slot)
-                processed = self.build(item, child)
-                items.append({"...": self._hide(None, processed)} if child in self.chosen else processed)
+                processed = self.build(item, child) if child in above else item
+                items.append({"...": self._hide(None, processed)} if child in chosen else processed)
             return items
         return node
 
@@ -314,7 +432,7 @@ def issue_sd_jwt_vc(claims: Mapping[str, Any], *, key: Ed25519KeyPair, kid: str,
         raise _invalid(f"the claims may not set {', '.join(taken)}; pass them as parameters",
                        claims=taken)
     body = dict(claims)  # not changed here: the builder makes new containers throughout
-    _check_names(body, ())
+    _check_reserved(body)
     if not isinstance(vct, str) or not vct:
         raise _invalid("vct must be a non-empty string")
     if not isinstance(iss, str) or ":" not in iss:
@@ -322,7 +440,7 @@ def issue_sd_jwt_vc(claims: Mapping[str, Any], *, key: Ed25519KeyPair, kid: str,
     _check_issuer_key(key, kid, iss)
     chosen = default_disclosable(body) if disclosable is None else select_paths(body, disclosable)
     builder = _Builder(chosen, decoys, rng)
-    hidden = builder.build(body, ())
+    hidden = builder.build(body, ()) if chosen else body
     now = (clock or SystemClock()).now()
     payload: dict[str, Any] = {"iss": iss, "iat": _seconds(iat) if iat is not None else int(now.timestamp())}
     for name, value in (("nbf", nbf), ("exp", exp)):

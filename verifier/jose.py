@@ -17,14 +17,15 @@ in advance. This module does exactly that:
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from .errors import KeyFormatError, ParseError, VCError
 from .json_reader import loads
+from .json_writer import compact_json
 from .keys import SIGNATURE_BYTES, Ed25519KeyPair, Ed25519PublicKey
 from .multibase import b64url_decode, b64url_encode
 
@@ -137,6 +138,8 @@ def check_algorithm(header: Mapping[str, Any], allowed_algs: Collection[str] = D
 
 def check_key_headers(header: Mapping[str, Any]) -> None:
     """Refuse tokens that carry or point at their own key (``jwt.untrusted_key``)."""
+    if KEY_MATERIAL_HEADERS.isdisjoint(header):
+        return
     present = sorted(KEY_MATERIAL_HEADERS & header.keys())
     if present:
         raise JoseError("jwt.untrusted_key",
@@ -174,6 +177,11 @@ def check_crit(header: Mapping[str, Any], understood_crit: Collection[str] = fro
         raise _malformed(f"crit names headers that are absent: {', '.join(missing[:5])}")
 
 
+@lru_cache(maxsize=64)
+def _normalized_typs(typs: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(normalize_typ(value) for value in typs)
+
+
 def check_typ(header: Mapping[str, Any], allowed_typs: Collection[str] | None, *,
               require_typ: bool = True) -> None:
     """``jwt.invalid_typ`` unless ``typ`` is one of ``allowed_typs`` (``None``: no check).
@@ -186,7 +194,7 @@ def check_typ(header: Mapping[str, Any], allowed_typs: Collection[str] | None, *
     typ = header.get("typ")
     if typ is None and not require_typ:
         return
-    allowed = {normalize_typ(value) for value in allowed_typs}
+    allowed = _normalized_typs(tuple(allowed_typs))
     if not isinstance(typ, str) or normalize_typ(typ) not in allowed:
         shown = typ[:60] if isinstance(typ, str) else repr(typ)[:60]
         raise JoseError("jwt.invalid_typ",
@@ -218,6 +226,13 @@ def verify_compact(jws: CompactJws, public_key: Ed25519PublicKey, *,
     narrowed = [alg for alg in allowed_algs if alg in DEFAULT_ALGS]
     check_header(jws.header, allowed_algs=narrowed, allowed_typs=allowed_typs,
                  require_typ=require_typ, understood_crit=understood_crit)
+    verify_signature(jws, public_key)
+
+
+def verify_signature(jws: CompactJws, public_key: Ed25519PublicKey) -> None:
+    """Only the Ed25519 signature over ``header.payload``, for a caller that has already run
+    :func:`check_header` on ``jws.header`` itself (the SD-JWT verifier does, before it looks
+    anything up). Anyone else wants :func:`verify_compact`."""
     if len(jws.signature) != SIGNATURE_BYTES:
         raise JoseError("jwt.invalid_signature",
                         f"an Ed25519 signature is {SIGNATURE_BYTES} bytes, this is "
@@ -227,12 +242,8 @@ def verify_compact(jws: CompactJws, public_key: Ed25519PublicKey, *,
                         "the JWT signature does not match its content and the issuer's key")
 
 
-#: Built once: ``json.dumps`` with options builds a new encoder on every call.
-_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False)
-
-
 def _json_bytes(value: Any) -> bytes:
-    return _ENCODER.encode(value).encode("utf-8")
+    return compact_json(value).encode("utf-8")
 
 
 def sign_compact(header: Mapping[str, Any], payload: Mapping[str, Any] | bytes,

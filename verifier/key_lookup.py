@@ -24,6 +24,11 @@ from .keys import Ed25519PublicKey
 from .proofs import KeyBinding
 
 _UNREACHABLE = ("fetch.", "did.not_found")
+#: DID methods whose document is computed from the DID itself: a lookup's answer can never
+#: change, so it is remembered (a did:key issuer or holder is looked up on every verify).
+_SELF_CERTIFYING = ("did:key:", "did:jwk:")
+#: How many self-certifying answers to remember; the memo is emptied when it is full.
+MEMO_SIZE = 1024
 
 
 class ResolverKeyLookup:
@@ -32,6 +37,7 @@ class ResolverKeyLookup:
     def __init__(self, resolver: DidResolver, fetcher: Fetcher | None) -> None:
         self.resolver = resolver
         self.fetcher = fetcher
+        self._memo: dict[tuple[str, str, str | None], KeyBinding] = {}
 
     @classmethod
     def create(cls, fetcher: Fetcher, clock: Clock, ttl_seconds: float = 300.0) -> ResolverKeyLookup:
@@ -40,6 +46,18 @@ class ResolverKeyLookup:
         return cls(resolver, fetcher)
 
     def lookup(self, vm_url: str, *, purpose: str, expected_controller: str | None) -> KeyBinding:
+        if not vm_url.startswith(_SELF_CERTIFYING):
+            return self._lookup(vm_url, purpose, expected_controller)
+        key = (vm_url, purpose, expected_controller)
+        found = self._memo.get(key)
+        if found is None:
+            found = self._lookup(vm_url, purpose, expected_controller)
+            if len(self._memo) >= MEMO_SIZE:
+                self._memo.clear()
+            self._memo[key] = found
+        return found
+
+    def _lookup(self, vm_url: str, purpose: str, expected_controller: str | None) -> KeyBinding:
         controller, fragment = split_verification_method(vm_url)
         vm_id = f"{controller}#{fragment}"
         try:

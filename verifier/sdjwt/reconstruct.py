@@ -90,9 +90,42 @@ def sd_alg_of(payload: Mapping[str, Any]) -> str:
     return str(alg)
 
 
+_ONLY_STR = frozenset({str})
+
+#: Where the walk is: ``None`` at the top, else ``(trail of the parent, key or slot)``. A trail
+#: is two pointers to build, where a path tuple would copy every segment at every level; it is
+#: turned into a path only for the few places that need one (an error, a disclosed claim).
+_Trail = tuple[Any, "str | int"] | None
+
+
+def _path_of(trail: _Trail) -> ClaimPath:
+    segments: list[str | int] = []
+    while trail is not None:
+        trail, key = trail
+        segments.append(key)
+    return tuple(reversed(segments))
+
+
+def _too_deep(trail: _Trail) -> SdJwtError:
+    return _error("sdjwt.malformed", f"claims nest deeper than {MAX_DEPTH} levels", _path_of(trail))
+
+
 class _Walker:
-    def __init__(self, disclosures: Sequence[Disclosure], alg: str) -> None:
+    """One pass over the payload that copies it with every disclosed claim put in place.
+
+    Hot on every verify and every presentation, so: containers are told apart by exact type,
+    depth is checked once per container, and paths are trails until needed. Exact types are
+    right because payloads and disclosure values come from JSON parsing, which builds plain
+    ``dict`` and ``list``; :func:`reconstruct` copies a caller's top-level mapping into a dict.
+    """
+
+    def __init__(self, disclosures: Sequence[Disclosure], alg: str, *, eager: bool = False) -> None:
         self.alg = alg
+        #: ``eager``: look for a repeated digest at each one (exact path, walk order); otherwise
+        #: they are collected in :attr:`listed` and compared once at the end, at C speed, and
+        #: only a token that has a repeat is walked again eagerly to say where.
+        self.eager = eager
+        self.listed: list[str] = []
         self.by_digest: dict[str, tuple[int, Disclosure]] = {}
         for index, disclosure in enumerate(disclosures):
             digest = disclosure.digest(alg)
@@ -105,100 +138,115 @@ class _Walker:
         self.seen: set[str] = set()
         self.entries: list[tuple[int, DisclosedClaim]] = []
 
-    def _see(self, digest: str, path: ClaimPath) -> tuple[int, Disclosure] | None:
+    def _see(self, digest: str, trail: _Trail) -> tuple[int, Disclosure] | None:
+        if not self.eager:
+            self.listed.append(digest)
+            return self.by_digest.get(digest)
         if digest in self.seen:
             raise _error("sdjwt.duplicate_disclosure", "the same digest appears twice in the SD-JWT",
-                         path, kind="digest")
+                         _path_of(trail), kind="digest")
         self.seen.add(digest)
         return self.by_digest.get(digest)
 
-    def walk(self, node: Any, path: ClaimPath, depth: int, parent: str | None) -> Any:
-        if depth > MAX_DEPTH:
-            raise _error("sdjwt.malformed", f"claims nest deeper than {MAX_DEPTH} levels", path)
-        if isinstance(node, dict):
-            return self._object(node, path, depth, parent)
-        if isinstance(node, list):
-            return self._array(node, path, depth, parent)
+    def _value(self, node: Any, trail: _Trail, depth: int, parent: str | None) -> Any:
+        kind = type(node)
+        if kind is dict:
+            return self._object(node, trail, depth, parent)
+        if kind is list:
+            return self._array(node, trail, depth, parent)
         return node
 
-    def _object(self, node: dict[str, Any], path: ClaimPath, depth: int,
+    def _object(self, node: dict[str, Any], trail: _Trail, depth: int,
                 parent: str | None) -> dict[str, Any]:
+        if depth > MAX_DEPTH:
+            raise _too_deep(trail)
         out: dict[str, Any] = {}
+        marked = SD in node or SD_ALG in node
         for key, value in node.items():
-            if key == SD:
-                continue
-            if key == SD_ALG:
-                if depth != 0:
+            kind = type(value)
+            if kind is dict:
+                value = self._object(value, (trail, key), depth + 1, parent)
+            elif kind is list:
+                if marked and key == SD:
+                    continue
+                value = self._array(value, (trail, key), depth + 1, parent)
+            elif marked and (key == SD or key == SD_ALG):
+                if key == SD_ALG and depth != 0:
                     raise _error("sdjwt.malformed", "_sd_alg may appear only at the top level",
-                                 (*path, key))
+                                 (*_path_of(trail), key))
                 continue
-            # walk() inlined: scalars (most claims) skip a call and a path tuple each.
-            if depth >= MAX_DEPTH:
-                raise _error("sdjwt.malformed", f"claims nest deeper than {MAX_DEPTH} levels",
-                             (*path, key))
-            if isinstance(value, dict):
-                value = self._object(value, (*path, key), depth + 1, parent)
-            elif isinstance(value, list):
-                value = self._array(value, (*path, key), depth + 1, parent)
             out[key] = value
-        digests = node.get(SD)
-        if digests is None:
-            return out
-        if not isinstance(digests, list) or not all(isinstance(d, str) for d in digests):
-            raise _error("sdjwt.malformed", "_sd is not a list of digest strings", (*path, SD))
-        for digest in digests:
-            found = self._see(digest, path)
+        if SD in node:
+            self._place(node[SD], out, trail, depth, parent)
+        return out
+
+    def _place(self, digests: Any, out: dict[str, Any], trail: _Trail, depth: int,
+               parent: str | None) -> None:
+        """Put the claims that ``_sd`` digests point at into ``out``."""
+        if type(digests) is not list or not _ONLY_STR.issuperset(map(type, digests)):
+            raise _error("sdjwt.malformed", "_sd is not a list of digest strings",
+                         (*_path_of(trail), SD))
+        if self.eager:
+            hits = [(digest, self._see(digest, trail)) for digest in digests]
+        else:
+            self.listed += digests
+            by_digest = self.by_digest
+            hits = [(digest, by_digest[digest]) for digest in digests if digest in by_digest]
+        for digest, found in hits:
             if found is None:
                 continue  # a decoy, or a claim the holder did not disclose
             index, disclosure = found
-            if disclosure.name is None:
+            name = disclosure.name
+            if name is None:
                 raise _error("sdjwt.invalid_array_element",
                              "an _sd digest points at an array-element disclosure [salt, value]",
-                             path, index=index)
-            name = disclosure.name
+                             _path_of(trail), index=index)
             if name in RESERVED_NAMES:
                 raise _error("sdjwt.reserved_name",
-                             f"a disclosure uses the reserved claim name {name!r}", path,
+                             f"a disclosure uses the reserved claim name {name!r}", _path_of(trail),
                              name=name, index=index)
             if name in out:
                 raise _error("sdjwt.name_collision",
-                             f"the disclosed claim {name!r} is already present", (*path, name),
-                             name=name[:100], index=index)
-            child = (*path, name)
-            self.entries.append((index, DisclosedClaim(child, digest, disclosure, parent)))
-            out[name] = self.walk(disclosure.value, child, depth + 1, digest)
-        return out
+                             f"the disclosed claim {name!r} is already present",
+                             (*_path_of(trail), name), name=name[:100], index=index)
+            child = (trail, name)
+            self.entries.append((index, DisclosedClaim(_path_of(child), digest, disclosure, parent)))
+            out[name] = self._value(disclosure.value, child, depth + 1, digest)
 
-    def _array(self, node: list[Any], path: ClaimPath, depth: int, parent: str | None) -> list[Any]:
+    def _array(self, node: list[Any], trail: _Trail, depth: int, parent: str | None) -> list[Any]:
+        if depth > MAX_DEPTH:
+            raise _too_deep(trail)
         out: list[Any] = []
         for slot, item in enumerate(node):
-            if isinstance(item, dict) and ELLIPSIS in item:
-                digest = item[ELLIPSIS]
-                if len(item) != 1 or not isinstance(digest, str):
-                    raise _error("sdjwt.invalid_array_element",
-                                 "an array placeholder must be exactly {\"...\": digest}",
-                                 (*path, slot))
-                found = self._see(digest, (*path, slot))
-                if found is None:
-                    continue
-                index, disclosure = found
-                if disclosure.name is not None:
-                    raise _error("sdjwt.invalid_array_element",
-                                 "an array placeholder points at a claim disclosure "
-                                 "[salt, name, value]", (*path, slot), index=index)
-                child = (*path, slot)
-                self.entries.append((index, DisclosedClaim(child, digest, disclosure, parent)))
-                out.append(self.walk(disclosure.value, child, depth + 1, digest))
-            elif depth >= MAX_DEPTH:
-                raise _error("sdjwt.malformed", f"claims nest deeper than {MAX_DEPTH} levels",
-                             (*path, slot))
-            elif isinstance(item, dict):
-                out.append(self._object(item, (*path, slot), depth + 1, parent))
-            elif isinstance(item, list):
-                out.append(self._array(item, (*path, slot), depth + 1, parent))
+            kind = type(item)
+            if kind is dict:
+                if ELLIPSIS in item:
+                    self._element(item, out, (trail, slot), depth, parent)
+                else:
+                    out.append(self._object(item, (trail, slot), depth + 1, parent))
+            elif kind is list:
+                out.append(self._array(item, (trail, slot), depth + 1, parent))
             else:
                 out.append(item)
         return out
+
+    def _element(self, item: dict[str, Any], out: list[Any], child: _Trail, depth: int,
+                 parent: str | None) -> None:
+        """An array placeholder ``{"...": digest}``: the element it points at, if disclosed."""
+        digest = item[ELLIPSIS]
+        if len(item) != 1 or type(digest) is not str:
+            raise _error("sdjwt.invalid_array_element",
+                         "an array placeholder must be exactly {\"...\": digest}", _path_of(child))
+        found = self._see(digest, child)
+        if found is None:
+            return
+        index, disclosure = found
+        if disclosure.name is not None:
+            raise _error("sdjwt.invalid_array_element",
+                         "an array placeholder points at a claim disclosure [salt, name, value]",
+                         _path_of(child), index=index)
+        self.entries.append((index, DisclosedClaim(_path_of(child), digest, disclosure, parent)))
+        out.append(self._value(disclosure.value, child, depth + 1, digest))
 
 
 def _mark(node: Any, hides: dict[int, bool]) -> bool:
@@ -250,7 +298,16 @@ def reconstruct(payload: Mapping[str, Any], disclosures: Sequence[Disclosure]) -
         raise SdJwtError("sdjwt.malformed", "the SD-JWT payload is not an object")
     alg = sd_alg_of(payload)
     walker = _Walker(disclosures, alg)
-    claims = walker._object(dict(payload), (), 0, None)
+    try:
+        claims = walker._object(dict(payload), None, 0, None)
+    except SdJwtError:
+        if len(set(walker.listed)) == len(walker.listed):
+            raise
+    if len(set(walker.listed)) != len(walker.listed):
+        # A digest is listed twice: walk again, eagerly, so the error names the place of the
+        # repeat, and a token with several faults reports the first in walk order, as ever.
+        walker = _Walker(disclosures, alg, eager=True)
+        claims = walker._object(dict(payload), None, 0, None)
     used = {entry.digest for _, entry in walker.entries}
     for digest, (index, disclosure) in walker.by_digest.items():
         if digest not in used:

@@ -9,9 +9,8 @@ into that compact form, which is also the form its ``sd_hash`` is defined over.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import ParseError, VCError
@@ -24,7 +23,6 @@ MAX_SD_JWT_CHARS = 4 * 1024 * 1024
 #: Most disclosures accepted in one SD-JWT; a badge has a few dozen.
 MAX_DISCLOSURES = 4096
 _MAX_HEADER_CHARS = 16 * 1024
-_PART = re.compile(r"[A-Za-z0-9_-]*")
 
 
 def _jwt_malformed(message: str, cause: str | None = None) -> JoseError:
@@ -40,6 +38,26 @@ def _json_part(part: str, name: str, max_chars: int) -> Any:
         raise _jwt_malformed(f"the JWT {name} is not unpadded base64url", exc.code) from exc
 
 
+#: Headers seen lately, by their exact base64url text. An issuer's header is the same on every
+#: token it signs, and every key-binding JWT's is one of a few, so reading one is mostly
+#: recognizing it. Only flat headers (string and number values) are kept, and each caller gets
+#: its own copy, so no caller can change what the next one reads.
+_HEADERS: dict[str, dict[str, Any]] = {}
+_HEADERS_KEPT = 256
+
+
+def _header(part: str) -> Any:
+    known = _HEADERS.get(part)
+    if known is not None:
+        return known.copy()
+    header = _json_part(part, "header", _MAX_HEADER_CHARS)
+    if isinstance(header, dict) and all(type(v) in (str, int) for v in header.values()):
+        if len(_HEADERS) >= _HEADERS_KEPT:
+            _HEADERS.clear()
+        _HEADERS[part] = header.copy()
+    return header
+
+
 def parse_jws(token: str, *, max_chars: int = MAX_SD_JWT_CHARS) -> CompactJws:
     """A compact JWS with a JSON object header and payload, read as strictly as
     :func:`verifier.jose.parse_compact` (same codes), but with the faster JSON reading of
@@ -53,11 +71,10 @@ def parse_jws(token: str, *, max_chars: int = MAX_SD_JWT_CHARS) -> CompactJws:
     if len(parts) != 3:
         raise _jwt_malformed(f"a compact JWS has 3 parts, this has {len(parts)}")
     head, body, signature = parts
-    if not all(_PART.fullmatch(part) for part in parts):
-        raise _jwt_malformed("the JWT contains characters outside base64url", "key.invalid_base64url")
+    # No alphabet scan here: decoding each part refuses anything outside base64url (same code).
     if not head or len(head) > _MAX_HEADER_CHARS:
         raise _jwt_malformed("the JWT header is empty or too large")
-    header = _json_part(head, "header", _MAX_HEADER_CHARS)
+    header = _header(head)
     if not isinstance(header, dict):
         raise _jwt_malformed("the JWT header is not a JSON object")
     payload = _json_part(body, "payload", max_chars)
@@ -78,10 +95,14 @@ class SdJwt:
     jws: CompactJws
     disclosures: tuple[Disclosure, ...]
     kb_jwt: str | None
+    #: The text that was split, up to the KB-JWT (``None``: built from the parts).
+    split_from: str | None = field(default=None, repr=False, compare=False)
 
     @property
     def presented(self) -> str:
         """``<JWT>~<D1>~…~<Dn>~``: the exact text ``sd_hash`` is computed over."""
+        if self.split_from is not None:
+            return self.split_from
         return "".join([self.jwt, "~", *(f"{d.encoded}~" for d in self.disclosures)])
 
     def serialize(self) -> str:
@@ -111,13 +132,13 @@ def split_sd_jwt(text: Any) -> SdJwt:
         raise _malformed(f"the SD-JWT has more than {MAX_DISCLOSURES} disclosures")
     jwt, middle, last = parts[0], parts[1:-1], parts[-1]
     jws = parse_jws(jwt)
-    if any(not part for part in middle):
+    if "" in middle:
         raise _malformed("the SD-JWT has an empty disclosure (two '~' in a row)")
     disclosures = tuple(parse_disclosure(part) for part in middle)
     kb_jwt = last or None
     if kb_jwt is not None and kb_jwt.count(".") != 2:
         raise _malformed("the text after the last '~' is neither empty nor a key-binding JWT")
-    return SdJwt(jwt, jws, disclosures, kb_jwt)
+    return SdJwt(jwt, jws, disclosures, kb_jwt, text[:len(text) - len(last)])
 
 
 def join_sd_jwt(jwt: str, disclosures: list[str] | tuple[str, ...], kb_jwt: str | None = None) -> str:
