@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from . import baked, ob2
 from .clock import Clock, SystemClock
-from .data_model import check_format, issuer_id, type_names
+from .data_model import ENVELOPED, check_format, enveloped_token, issuer_id, type_names
 from .errors import ContextError, FetchError, ParseError, VCError
 from .fetch import Fetcher, StaticFetcher
 from .json_reader import loads
@@ -378,6 +378,21 @@ class Verifier:
                                 recipient=recipient))
         return VerificationReport(label, "ob2", tuple(checks))
 
+    def _verify_enveloped(self, envelope: dict[str, Any], *, label: str, recipient: str | None,
+                          depth: int) -> VerificationReport:
+        """An ``EnvelopedVerifiableCredential`` (how a VCDM 2.0 presentation carries a VC-JWT or
+        an SD-JWT VC): the token in its ``data:`` URL, verified like the token on its own."""
+        try:
+            media, token = enveloped_token(envelope)
+        except ParseError as exc:
+            return VerificationReport(label, "unknown", (_failed("parse", exc),))
+        inner = self._verify_jwt(token, label=label, recipient=recipient, depth=depth + 1)
+        first = inner.checks[0] if inner.checks else None
+        if first is not None and first.id == "parse" and first.status is Status.PASSED:
+            parse = replace(first, message=f"{first.message}, from an enveloped credential ({media})")
+            inner = replace(inner, checks=(parse, *inner.checks[1:]))
+        return inner
+
     def _verify_baked(self, data: bytes, *, label: str, recipient: str | None,
                       depth: int) -> VerificationReport:
         try:
@@ -421,6 +436,8 @@ class Verifier:
             problem = ParseError("parse.not_an_object",
                                  f"a credential is a JSON object, this is a {type(document).__name__}")
             return VerificationReport(label, "unknown", (_failed("parse", problem),))
+        if ENVELOPED in type_names(document.get("type")):
+            return self._verify_enveloped(document, label=label, recipient=recipient, depth=depth)
         if ob2.is_ob2(document):
             verification = document.get("verification")
             if isinstance(verification, dict) and verification.get("type") in ("signed", "SignedBadge"):

@@ -3,6 +3,7 @@ credential's bytes (ids for duplicate detection, names for listing)."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import json
@@ -89,6 +90,16 @@ def test_a_presentation_is_unpacked_keeping_each_credentials_bytes() -> None:
     assert [i.data for i in items] == [canonicalize(embedded), token.encode(), token.encode()]
     assert [i.source for i in items] == [f"vp.json#verifiableCredential[{n}]" for n in range(3)]
     assert {i.presentation for i in items} == {"vp.json"}
+
+
+def test_an_envelope_that_cannot_be_opened_is_reported_not_imported() -> None:
+    token = _jwt()
+    opened = {"@context": ["https://www.w3.org/ns/credentials/v2"], "type": "EnvelopedVerifiableCredential",
+              "id": f"data:application/vc+jwt;base64,{base64.b64encode(token.encode()).decode()}"}
+    sealed = {**opened, "id": "data:application/vc+cose,AAAA"}
+    first, second = expand(_vp(opened, sealed), "vp.json")
+    assert first.error is None and first.data == token.encode()  # twin: base64 data: URLs open
+    assert second.error is not None and second.error.code == "parse.unknown_format"
 
 
 def test_an_empty_presentation_is_reported() -> None:
