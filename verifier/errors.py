@@ -190,7 +190,7 @@ class VCError(Exception):
         """Pickle as the constructor call, so an error crosses a process boundary (bulk
         verification's workers) as itself; the default would call ``cls(message)``, which is
         not a code."""
-        return (type(self), (self.code, self.message, self.path, self.details))
+        return (type(self), (self.code, self.message, self.path, self.details), dict(self.__dict__))
 
 
 class ParseError(VCError, ValueError):

@@ -24,6 +24,15 @@ def test_errors_survive_pickling(error: VCError) -> None:
     assert str(copy) == str(error)
 
 
+def test_notes_and_extra_attributes_travel_too() -> None:
+    error = ParseError("parse.malformed_json")
+    error.add_note("while verifying <input 3>")
+    error.where = "worker-1"  # type: ignore[attr-defined]
+    copy = pickle.loads(pickle.dumps(error))
+    assert copy.__notes__ == ["while verifying <input 3>"]
+    assert copy.where == "worker-1"  # type: ignore[attr-defined]
+
+
 def test_unregistered_code_is_still_refused() -> None:
     assert "parse.no_such_code" not in CODES
     with pytest.raises(KeyError):
