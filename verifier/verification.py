@@ -471,13 +471,15 @@ class Verifier:
         ``jobs * 4`` chunks of ``chunk_size`` items (default 16) are in flight, so memory stays
         flat and the input may be endless; closing the generator early stops the workers.
 
-        ``jobs`` defaults to the CPUs this process may use; ``jobs=1`` verifies here with this
-        verifier. With more, each worker process needs its own verifier: ``factory`` (a picklable
-        zero-argument callable) builds one per worker; without it the workers are forked and
-        inherit this one, because a verifier's fetcher and stores may hold sessions and locks
-        that do not pickle. Where fork is missing (Windows) a factory is required (ValueError),
-        and it is the safer choice in a program with threads, since forking copies locks that
-        other threads may be holding. Worker copies share nothing back (status caches, challenge
+        ``jobs`` defaults to the CPUs this process may use, with a pool only for 256 inputs or
+        more (fewer are verified here, where a pool's start-up would cost more than it saves);
+        ``jobs=1`` verifies here with this verifier. With more, each worker process needs its
+        own verifier: ``factory`` (a picklable zero-argument callable) builds one per worker;
+        without it the workers are forked and inherit this one, because a verifier's fetcher and
+        stores may hold sessions and locks that do not pickle. Where fork is missing (Windows) an
+        explicit ``jobs`` needs a factory (ValueError; the default then stays in this process),
+        and a factory is the safer choice in a program with threads, since forking copies locks
+        that other threads may be holding. Worker copies share nothing back (status caches, challenge
         stores): what a worker learns stays in that worker.
 
         Bad input gives failed checks as usual. A defect that raises while verifying comes out

@@ -149,11 +149,36 @@ def test_default_jobs_is_the_usable_cores(monkeypatch: pytest.MonkeyPatch, verif
     assert bulk.usable_cores() >= 1
 
 
+def test_by_default_a_short_input_stays_in_this_process(verifier: Verifier, mix: list[Any]) -> None:
+    before = set(multiprocessing.active_children())
+    seen = []
+    for report in verifier.verify_many(mix):  # jobs left to its default, fewer than 256 inputs
+        seen.append(_summary(report))
+        assert not _new_children(before)  # no worker was started for this
+    assert seen == _one_by_one(verifier, mix)
+
+
+def test_by_default_a_long_input_gets_a_pool(monkeypatch: pytest.MonkeyPatch, verifier: Verifier,
+                                             mix: list[Any]) -> None:
+    monkeypatch.setattr(bulk, "usable_cores", lambda: 2)
+    monkeypatch.setattr(bulk, "AUTO_POOL_MIN", 4)  # the twin: long enough for the pool
+    before = set(multiprocessing.active_children())
+    out = verifier.verify_many(mix, chunk_size=2)
+    first = next(out)
+    assert _new_children(before)  # workers are running
+    reports = [first, *out]
+    assert [_summary(r) for r in reports] == _one_by_one(verifier, mix)
+    assert not _new_children(before)
+
+
 def test_without_fork_a_factory_is_required(monkeypatch: pytest.MonkeyPatch, verifier: Verifier,
                                             mix: list[Any]) -> None:
     monkeypatch.setattr(bulk, "fork_available", lambda: False)
     with pytest.raises(ValueError):
         verifier.verify_many(mix, jobs=2)
+    # the default never raises for that: it stays in this process
+    monkeypatch.setattr(bulk, "AUTO_POOL_MIN", 2)
+    assert [_summary(r) for r in verifier.verify_many(mix)] == _one_by_one(verifier, mix)
     # twin: with a factory, each worker builds its own verifier
     reports = list(verifier.verify_many(mix, jobs=2, chunk_size=4, factory=_offline_verifier))
     assert [_summary(r) for r in reports] == _one_by_one(verifier, mix)
