@@ -15,8 +15,9 @@ operations minus the same script doing none), which hardly moves on a noisy mach
 ratio to the floor's count is the machine-independent way to read the rows.
 
 Targets: issue, present and verify each at most 0.2 ms (the presentations issue), and verify at
-most 0.15 ms (the performance issue, which measured its 42 µs floor on its own machine; the
-last column scales our ratio to that floor, clearly an estimate, next to our own absolute time).
+most 0.15 ms (the performance issue). Both issues set them on a machine whose floor was 42 µs,
+so the last column gives two verdicts: on this machine's own times ("here"), and for the ratio
+to the floor scaled to that 42 µs floor ("at the issues' floor", an estimate by construction).
 
     .venv/bin/python benchmarks/sdjwt.py [--batches N] [--loops N] [--no-callgrind]
 """
@@ -122,14 +123,14 @@ def row(name: str, samples: list[float], floors: list[float], instructions: int 
     counted = "—" if instructions is None else f"{instructions / 1e6:.2f} M"
     if instructions is not None and floor_instructions:
         counted += f" ({instructions / floor_instructions:.1f}×)"
-    if name.startswith("floor"):
+    if name.startswith("floor") or "report" in name:
         mark = ""
     else:
-        mark = f"≤ {TARGET_US:.0f} µs {'ok' if med <= TARGET_US else 'OVER'}"
-        if name == "verify":
-            scaled = ratio * ISSUE_FLOOR_US
-            mark += (f"; ≤ {VERIFY_TARGET_US:.0f} µs {'ok' if med <= VERIFY_TARGET_US else 'OVER'}"
-                     f" (≈ {scaled:.0f} µs at a {ISSUE_FLOOR_US:.0f} µs floor)")
+        limits = [TARGET_US, VERIFY_TARGET_US] if name == "verify" else [TARGET_US]
+        here = "; ".join(f"≤ {limit:.0f} µs {'ok' if med <= limit else 'OVER'}" for limit in limits)
+        scaled = ratio * ISSUE_FLOOR_US
+        there = ", ".join(f"{'ok' if scaled <= limit else 'OVER'}" for limit in limits)
+        mark = f"{here} here; ≈ {scaled:.0f} µs at the issues' {ISSUE_FLOOR_US:.0f} µs floor: {there}"
     return (f"| {name:<22} | {med:8.1f} µs | {q[0]:7.1f}–{q[2]:7.1f} µs | {ratio:5.1f}× "
             f"| {counted} | {mark} |")
 
