@@ -55,8 +55,15 @@ class RequestError(VCError, ValueError):
 
 
 def new_challenge() -> str:
-    """A fresh, unguessable challenge (192 bits, URL-safe, valid as an OpenID4VP nonce)."""
-    return secrets.token_urlsafe(24)
+    """A fresh, unguessable challenge (192 bits, URL-safe, valid as an OpenID4VP nonce).
+
+    Never one that starts with ``-``: pasted after ``--challenge`` on a command line, it would
+    read as an option (one challenge in 64 did, and ``vcwallet verify`` refused its own).
+    """
+    while True:
+        value = secrets.token_urlsafe(24)
+        if not value.startswith("-"):
+            return value
 
 
 def _check_domain(domain: str) -> str:

@@ -187,7 +187,7 @@ def run_request_create(args: argparse.Namespace) -> int:
             return _error("request create", exc)
     where = "" if args.no_ledger else f" (recorded in {ledger_path(args)})"
     print(f"challenge: {challenge}{where}\ndomain:    {domain}\n"
-          f"check the answer with: vcwallet verify --challenge {challenge} --domain {domain} ANSWER",
+          f"check the answer with: vcwallet verify --challenge={challenge} --domain={domain} ANSWER",
           file=sys.stderr)
     return 0
 
@@ -288,8 +288,8 @@ def run_present(args: argparse.Namespace, *, ask: Ask | None = None, interactive
     except OSError as exc:
         return _error("present", exc)
     challenge, domain = request_binding(request)
-    print(f"wrote {args.out}; the verifier checks it with: vcwallet verify --challenge {challenge} "
-          f"--domain {domain} {Path(args.out).name}", file=sys.stderr)
+    print(f"wrote {args.out}; the verifier checks it with: vcwallet verify --challenge={challenge} "
+          f"--domain={domain} {Path(args.out).name}", file=sys.stderr)
     return 0
 
 

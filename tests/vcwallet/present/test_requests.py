@@ -41,6 +41,18 @@ def test_every_request_gets_a_fresh_challenge() -> None:
     assert len(challenges) == 20
 
 
+def test_fresh_challenges_never_look_like_a_command_line_option(monkeypatch: pytest.MonkeyPatch) -> None:
+    import secrets
+
+    from vcwallet import requests as module
+
+    drawn = iter(["-starts-like-an-option-xyz0123", "fine-challenge-value-0123456789"])
+    monkeypatch.setattr(secrets, "token_urlsafe", lambda n: next(drawn))
+    assert module.new_challenge() == "fine-challenge-value-0123456789"  # the first was drawn again
+    monkeypatch.undo()
+    assert not any(module.new_challenge().startswith("-") for _ in range(500))
+
+
 def test_given_challenge_is_kept_and_a_bad_one_refused() -> None:
     assert create_request(domain=DOMAIN, challenge="abcdefghijklmnop-_.~")["challenge"] == "abcdefghijklmnop-_.~"
     with pytest.raises(VCError) as err:

@@ -69,7 +69,7 @@ def _verify(setup: dict[str, Any], capsys: pytest.CaptureFixture[str], path: Pat
     capsys.readouterr()
     extra = ["--ledger", str(ledger)] if ledger else []
     code = main(["verify", "--json", "--jobs", "1", "--url-map", str(setup["url_map"]), "--now", NOW,
-                 "--challenge", challenge, "--domain", domain, *extra, *setup["common"], str(path)])
+                 f"--challenge={challenge}", f"--domain={domain}", *extra, *setup["common"], str(path)])
     return code, json.loads(capsys.readouterr().out.strip().splitlines()[-1])
 
 
