@@ -250,33 +250,39 @@ class _Walker:
 
 
 def _mark(node: Any, hides: dict[int, bool]) -> bool:
-    """Record, for every container below ``node``, whether it hides anything (one pass)."""
+    """Record, for every container below ``node``, whether it hides anything (one pass).
+
+    Containers are told apart by exact type, as in :class:`_Walker` (the payload is parsed JSON).
+    """
     found = False
-    if isinstance(node, dict):
+    if type(node) is dict:
         found = SD in node
         for key, value in node.items():
-            if key != SD and key != SD_ALG and isinstance(value, dict | list):
+            kind = type(value)
+            if (kind is dict or kind is list) and key != SD and key != SD_ALG:
                 found = _mark(value, hides) or found
     else:
         for item in node:
-            if isinstance(item, dict) and ELLIPSIS in item:
+            kind = type(item)
+            if kind is dict and ELLIPSIS in item:
                 found = True
-            elif isinstance(item, dict | list):
+            elif kind is dict or kind is list:
                 found = _mark(item, hides) or found
     hides[id(node)] = found
     return found
 
 
 def _emit(node: Any, path: ClaimPath, hides: dict[int, bool], out: list[ClaimPath]) -> None:
-    in_array = isinstance(node, list)
+    in_array = type(node) is list
     children = enumerate(node) if in_array else node.items()
     for key, value in children:
+        kind = type(value)
         if in_array:
-            if isinstance(value, dict) and ELLIPSIS in value:
+            if kind is dict and ELLIPSIS in value:
                 continue  # an element placeholder: hidden, not visible
         elif key == SD or key == SD_ALG:
             continue
-        if isinstance(value, dict | list) and hides[id(value)]:
+        if (kind is dict or kind is list) and hides[id(value)]:
             _emit(value, (*path, key), hides, out)
         else:
             out.append((*path, key))
