@@ -21,6 +21,7 @@ from ..errors import ParseError, VCError
 from ..json_reader import MAX_DEPTH, MAX_INT_DIGITS, loads
 from ..json_writer import compact_json
 from ..multibase import b64url_decode, b64url_encode
+from ..records import record
 
 #: ``_sd_alg`` names (IANA "Named Information Hash Algorithm" registry) this code understands.
 HASH_ALGS: dict[str, Callable[[bytes], Any]] = {
@@ -168,11 +169,13 @@ def parse_disclosure(encoded: Any) -> Disclosure:
     if not isinstance(salt, str) or not salt:
         raise _malformed("a disclosure's salt is not a non-empty string")
     if len(decoded) == 2:
-        return Disclosure(encoded, salt, None, decoded[1])
+        return record(Disclosure, {"encoded": encoded, "salt": salt, "name": None,
+                                   "value": decoded[1], "_digests": {}})
     name = decoded[1]
     if not isinstance(name, str):
         raise _malformed("a disclosure's claim name is not a string")
-    return Disclosure(encoded, salt, name, decoded[2])
+    return record(Disclosure, {"encoded": encoded, "salt": salt, "name": name, "value": decoded[2],
+                               "_digests": {}})
 
 
 def encode_disclosure(name: str | None, value: Any, salt: str | None = None) -> Disclosure:
@@ -182,4 +185,5 @@ def encode_disclosure(name: str | None, value: Any, salt: str | None = None) -> 
     encoded = b64url_encode(compact_json(items).encode("utf-8"))
     # Its issuer lists the SHA-256 digest next, so it is taken here, in one go.
     digest = b64url_encode(hashlib.sha256(encoded.encode("ascii")).digest())
-    return Disclosure(encoded, salt, name, value, {DEFAULT_HASH_ALG: digest})
+    return record(Disclosure, {"encoded": encoded, "salt": salt, "name": name, "value": value,
+                               "_digests": {DEFAULT_HASH_ALG: digest}})

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from ..records import record
 from .disclosure import DEFAULT_HASH_ALG, Disclosure, SdJwtError, hash_function
 from .paths import ClaimPath, format_path
 
@@ -210,7 +211,8 @@ class _Walker:
                              f"the disclosed claim {name!r} is already present",
                              (*_path_of(trail), name), name=name[:100], index=index)
             child = (trail, name)
-            self.entries.append((index, DisclosedClaim(_path_of(child), digest, disclosure, parent)))
+            self.entries.append((index, record(DisclosedClaim, {
+                "path": _path_of(child), "digest": digest, "disclosure": disclosure, "parent": parent})))
             out[name] = self._value(disclosure.value, child, depth + 1, digest)
 
     def _array(self, node: list[Any], trail: _Trail, depth: int, parent: str | None) -> list[Any]:
@@ -245,7 +247,8 @@ class _Walker:
             raise _error("sdjwt.invalid_array_element",
                          "an array placeholder points at a claim disclosure [salt, name, value]",
                          _path_of(child), index=index)
-        self.entries.append((index, DisclosedClaim(_path_of(child), digest, disclosure, parent)))
+        self.entries.append((index, record(DisclosedClaim, {
+            "path": _path_of(child), "digest": digest, "disclosure": disclosure, "parent": parent})))
         out.append(self._value(disclosure.value, child, depth + 1, digest))
 
 

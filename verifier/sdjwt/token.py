@@ -16,6 +16,7 @@ from typing import Any
 from ..errors import ParseError, VCError
 from ..jose import CompactJws, JoseError
 from ..multibase import b64url_decode
+from ..records import record
 from .disclosure import Disclosure, SdJwtError, parse_disclosure, strict_loads
 
 #: Largest SD-JWT accepted, in characters.
@@ -84,7 +85,8 @@ def parse_jws(token: str, *, max_chars: int = MAX_SD_JWT_CHARS) -> CompactJws:
         raw_signature = b64url_decode(signature)
     except VCError as exc:
         raise _jwt_malformed("the JWT signature is not unpadded base64url", exc.code) from exc
-    return CompactJws(header, payload, f"{head}.{body}".encode("ascii"), raw_signature)
+    return record(CompactJws, {"header": header, "payload": payload, "signature": raw_signature,
+                               "signing_input": f"{head}.{body}".encode("ascii"), "payload_bytes": b""})
 
 
 @dataclass(frozen=True)
@@ -138,7 +140,8 @@ def split_sd_jwt(text: Any) -> SdJwt:
     kb_jwt = last or None
     if kb_jwt is not None and kb_jwt.count(".") != 2:
         raise _malformed("the text after the last '~' is neither empty nor a key-binding JWT")
-    return SdJwt(jwt, jws, disclosures, kb_jwt, text[:len(text) - len(last)])
+    return record(SdJwt, {"jwt": jwt, "jws": jws, "disclosures": disclosures, "kb_jwt": kb_jwt,
+                          "split_from": text[:len(text) - len(last)]})
 
 
 def join_sd_jwt(jwt: str, disclosures: list[str] | tuple[str, ...], kb_jwt: str | None = None) -> str:

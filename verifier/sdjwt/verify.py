@@ -33,6 +33,7 @@ from ..clock import Clock
 from ..errors import VCError
 from ..jose import JoseError, check_algorithm, check_crit, check_key_headers, check_typ, verify_signature
 from ..proofs import KeyBinding, KeyLookup
+from ..records import record
 from ..vc_jwt import key_id_for
 from .disclosure import SdJwtError
 from .key_binding import DEFAULT_MAX_AGE, DEFAULT_SKEW, verify_key_binding
@@ -304,7 +305,8 @@ def verify_sd_jwt_vc(token: str, *, key_lookup: KeyLookup, clock: Clock, nonce: 
     status = None
     if "status" in payload and binding.bound:
         status = _status(payload, issuer, status_checker)
-    return SdJwtResult(True, None, vm_id=vm_id, binding=binding, status=status, **parts)
+    return record(SdJwtResult, {"parsed": True, "error": None, "vm_id": vm_id, "binding": binding,
+                                "status": status, **parts})
 
 
 def _key_binding(sd: SdJwt, payload: Mapping[str, Any], nonce: str | None, audience: str | None,

@@ -111,3 +111,36 @@ def test_a_repeat_before_another_fault_is_the_one_reported() -> None:
     with pytest.raises(VCError) as later:
         reconstruct(fixed, [name, reserved])
     assert later.value.code == "sdjwt.reserved_name"
+
+
+def _assert_whole_record(obj: Any) -> None:
+    """Built by ``verifier.records.record``: every field set, equal to the constructor's, frozen."""
+    import dataclasses
+
+    names = [f.name for f in dataclasses.fields(obj)]
+    assert set(vars(obj)) >= set(names)
+    again = dataclasses.replace(obj)  # reads every init field: fails if one is missing
+    assert again == obj and repr(again) == repr(obj)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        setattr(obj, names[0], None)
+
+
+def test_hot_path_records_are_whole_frozen_dataclasses() -> None:
+    from verifier.sdjwt.disclosure import encode_disclosure, parse_disclosure
+    from verifier.sdjwt.token import split_sd_jwt
+    from verifier.sdjwt.verify import verify_sd_jwt_vc
+
+    from .builders import AUDIENCE, NONCE, sd_jwt
+
+    name = disc("name", "Dana")
+    element = parse_disclosure(encode_disclosure(None, {"id": "e"}, "c2FsdHNhbHRzYWx0").encoded)
+    body = payload(credentialSubject={"_sd": [name.digest()]}, evidence=[{"...": element.digest()}])
+    presented = sd_jwt(body, [name, element])  # with a valid key binding
+    sd = split_sd_jwt(presented)
+    view = reconstruct(sd.jws.payload, sd.disclosures)
+    lookup = ResolverKeyLookup.create(StaticFetcher({}), FixedClock(NOW))
+    result = verify_sd_jwt_vc(presented, key_lookup=lookup, clock=FixedClock(NOW), nonce=NONCE,
+                              audience=AUDIENCE)
+    assert result.ok, [p.code for p in result.problems]
+    for obj in (name, element, sd, sd.jws, *sd.disclosures, *view.entries, result):
+        _assert_whole_record(obj)
