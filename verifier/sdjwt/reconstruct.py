@@ -164,18 +164,16 @@ class _Walker:
         out: dict[str, Any] = {}
         marked = SD in node or SD_ALG in node
         for key, value in node.items():
-            kind = type(value)
-            if kind is dict:
-                value = self._object(value, (trail, key), depth + 1, parent)
-            elif kind is list:
-                if marked and key == SD:
-                    continue
-                value = self._array(value, (trail, key), depth + 1, parent)
-            elif marked and (key == SD or key == SD_ALG):
+            if marked and (key == SD or key == SD_ALG):  # never claims, whatever they hold
                 if key == SD_ALG and depth != 0:
                     raise _error("sdjwt.malformed", "_sd_alg may appear only at the top level",
                                  (*_path_of(trail), key))
                 continue
+            kind = type(value)
+            if kind is dict:
+                value = self._object(value, (trail, key), depth + 1, parent)
+            elif kind is list:
+                value = self._array(value, (trail, key), depth + 1, parent)
             out[key] = value
         if SD in node:
             self._place(node[SD], out, trail, depth, parent)

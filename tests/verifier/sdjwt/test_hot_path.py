@@ -144,3 +144,22 @@ def test_hot_path_records_are_whole_frozen_dataclasses() -> None:
     assert result.ok, [p.code for p in result.problems]
     for obj in (name, element, sd, sd.jws, *sd.disclosures, *view.entries, result):
         _assert_whole_record(obj)
+
+
+@pytest.mark.parametrize("value", ["sha-256", ["sha-256"], {"alg": "sha-256"}])
+def test_a_nested_sd_alg_is_refused_whatever_it_holds(value: Any) -> None:
+    with pytest.raises(VCError) as info:
+        reconstruct(payload(credentialSubject={"_sd_alg": value, "name": "Dana"}), [])
+    assert info.value.code == "sdjwt.malformed"
+    assert info.value.path == "$.credentialSubject._sd_alg"
+    # twin: at the top level it is the hash name, and not a claim
+    claims = reconstruct(payload(credentialSubject={"name": "Dana"}), []).claims
+    assert "_sd_alg" not in claims and claims["credentialSubject"] == {"name": "Dana"}
+
+
+@pytest.mark.parametrize("value", [{"k": "v"}, "digest", [1]])
+def test_an_sd_that_is_not_a_list_of_strings_is_refused(value: Any) -> None:
+    with pytest.raises(VCError) as info:
+        reconstruct(payload(credentialSubject={"_sd": value}), [])
+    assert info.value.code == "sdjwt.malformed"
+    assert info.value.path == "$.credentialSubject._sd"
