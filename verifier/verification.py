@@ -107,6 +107,16 @@ def _first_context(document: Mapping[str, Any]) -> Any:
     return ctx[0] if isinstance(ctx, list) and ctx else ctx
 
 
+def _read_from(report: VerificationReport, container: str) -> VerificationReport:
+    """``report`` with its passed ``parse`` check saying the credential came out of ``container``
+    (a baked image, an envelope), so the report names where it was found."""
+    first = report.checks[0] if report.checks else None
+    if first is None or first.id != "parse" or first.status is not Status.PASSED:
+        return report
+    parse = replace(first, message=f"{first.message}, from {container}")
+    return replace(report, checks=(parse, *report.checks[1:]))
+
+
 class Verifier:
     """Decides whether a credential or presentation can be trusted.
 
@@ -387,11 +397,7 @@ class Verifier:
         except ParseError as exc:
             return VerificationReport(label, "unknown", (_failed("parse", exc),))
         inner = self._verify_jwt(token, label=label, recipient=recipient, depth=depth + 1)
-        first = inner.checks[0] if inner.checks else None
-        if first is not None and first.id == "parse" and first.status is Status.PASSED:
-            parse = replace(first, message=f"{first.message}, from an enveloped credential ({media})")
-            inner = replace(inner, checks=(parse, *inner.checks[1:]))
-        return inner
+        return _read_from(inner, f"an enveloped credential ({media})")
 
     def _verify_baked(self, data: bytes, *, label: str, recipient: str | None,
                       depth: int) -> VerificationReport:
@@ -408,10 +414,7 @@ class Verifier:
             inner = self._verify_ob2(badge.payload, label=label, recipient=recipient)
         else:
             inner = self._dispatch(badge.payload, label=label, recipient=recipient, depth=depth + 1)
-        first = inner.checks[0] if inner.checks else None
-        if first is not None and first.id == "parse" and first.status is Status.PASSED:
-            parse = replace(first, message=f"{first.message}, from {note}")
-            inner = replace(inner, checks=(parse, *inner.checks[1:]))
+        inner = _read_from(inner, note)
         return replace(inner, format=f"{inner.format}+{badge.kind}")
 
     def _dispatch(self, data: Any, *, label: str, recipient: str | None,
