@@ -43,8 +43,8 @@ CHUNK_SIZE = 16
 #: ``CHUNK_SIZE`` bound how many inputs are held at once.
 WINDOW_PER_JOB = 4
 #: With ``jobs`` left to its default, fewer inputs than this are verified in this process:
-#: starting worker processes costs more than it saves for them. The CLI measured the same
-#: break-even (``vcwallet verify``'s pool threshold).
+#: starting workers (each builds a verifier and loads its contexts, about 0.2 s for the CLI's)
+#: costs more than it saves for them. ``vcwallet verify`` uses the same threshold.
 AUTO_POOL_MIN = 256
 
 T = TypeVar("T")

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections.abc import Iterable, Iterator
 from itertools import islice
 from pathlib import Path
 from typing import Any, NamedTuple, TextIO
 
+from verifier.bulk import AUTO_POOL_MIN, CHUNK_SIZE, WINDOW_PER_JOB, ordered_results, usable_cores
 from verifier.clock import Clock, FixedClock, SystemClock, parse_datetime
 from verifier.fetch import Fetcher, RequestsFetcher, StaticFetcher
 from verifier.key_lookup import ResolverKeyLookup
@@ -39,15 +39,6 @@ EXAMPLES = """examples:
   find inbox -name '*.json' | vcwallet verify --json --jobs 4 --paths-from - > reports.jsonl
   cat badge.json | vcwallet verify -
 """
-
-#: Inputs per task sent to a worker: large enough that inter-process overhead is small next to
-#: a verification (about a millisecond), small enough to keep every core busy to the end.
-CHUNK = 16
-#: Chunks in flight per worker: the window that bounds memory while keeping workers fed.
-WINDOW_PER_JOB = 4
-#: Below this many inputs, starting workers (each builds a verifier and loads its contexts, about
-#: 0.2 s) costs more than it saves, unless --jobs is given.
-POOL_THRESHOLD = 256
 
 
 def add_parser(subparsers: Any) -> None:
@@ -204,7 +195,7 @@ def _chunks(paths: Iterable[str]) -> Iterator[list[tuple[str, bytes | None]]]:
     """Chunks of (path, data) with stdin read here, since workers do not share it."""
     it = iter(paths)
     while True:
-        chunk = [(path, _stdin_or_none(path)) for path in islice(it, CHUNK)]
+        chunk = [(path, _stdin_or_none(path)) for path in islice(it, CHUNK_SIZE)]
         if not chunk:
             return
         yield chunk
@@ -218,8 +209,6 @@ def verify_in_pool(args: argparse.Namespace, paths: Iterable[str], jobs: int) ->
     """Outcomes in input order from ``jobs`` worker processes, at most
     ``jobs * WINDOW_PER_JOB`` chunks in flight."""
     from concurrent.futures import ProcessPoolExecutor  # ~15 ms of imports, only for many inputs
-
-    from verifier.bulk import ordered_results  # the same window Verifier.verify_many uses
 
     with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
                              initargs=(_picklable(args),)) as pool:
@@ -240,13 +229,6 @@ def _listed_paths(source: str) -> Iterator[str]:
     finally:
         if handle is not sys.stdin:
             handle.close()
-
-
-def _default_jobs() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
 
 
 class _Progress:
@@ -302,13 +284,13 @@ def run(args: argparse.Namespace) -> int:
     total: int | None = len(args.paths)
     if args.paths_from:
         listed = _chain(args.paths, args.paths_from)
-        head = list(islice(listed, POOL_THRESHOLD))
-        if len(head) < POOL_THRESHOLD:
+        head = list(islice(listed, AUTO_POOL_MIN))
+        if len(head) < AUTO_POOL_MIN:
             paths, total = head, len(head)
         else:
             paths, total = _chain_iter(head, listed), None
-    jobs = args.jobs or _default_jobs()
-    many = total is None or total >= (2 if args.jobs else POOL_THRESHOLD)
+    jobs = args.jobs or usable_cores()
+    many = total is None or total >= (2 if args.jobs else AUTO_POOL_MIN)
     # one-time challenges are remembered per process, so presentations stay in this one
     pooled = jobs > 1 and many and not (args.challenge or args.domain)
     outcomes = verify_in_pool(args, paths, jobs) if pooled else (
