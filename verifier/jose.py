@@ -141,11 +141,10 @@ def check_key_headers(header: Mapping[str, Any]) -> None:
     if KEY_MATERIAL_HEADERS.isdisjoint(header):
         return
     present = sorted(KEY_MATERIAL_HEADERS & header.keys())
-    if present:
-        raise JoseError("jwt.untrusted_key",
-                        f"the JWT header carries key material ({', '.join(present)}); keys are "
-                        "taken only from the issuer's DID document",
-                        details={"headers": present})
+    raise JoseError("jwt.untrusted_key",
+                    f"the JWT header carries key material ({', '.join(present)}); keys are "
+                    "taken only from the issuer's DID document",
+                    details={"headers": present})
 
 
 def check_crit(header: Mapping[str, Any], understood_crit: Collection[str] = frozenset()) -> None:

@@ -175,8 +175,6 @@ def validity_findings(payload: Mapping[str, Any], clock: Clock, skew: timedelta)
     margin = skew.total_seconds()
     found: list[VCError] = []
     for name in ("exp", "nbf", "iat"):
-        if name not in payload:
-            continue
         try:
             seconds = _numeric_date(payload, name)
         except VCError as exc:
