@@ -208,10 +208,7 @@ class _Walker:
                 raise _error("sdjwt.name_collision",
                              f"the disclosed claim {name!r} is already present",
                              (*_path_of(trail), name), name=name[:100], index=index)
-            child = (trail, name)
-            self.entries.append((index, record(DisclosedClaim, {
-                "path": _path_of(child), "digest": digest, "disclosure": disclosure, "parent": parent})))
-            out[name] = self._value(disclosure.value, child, depth + 1, digest)
+            out[name] = self._put(index, digest, disclosure, (trail, name), depth, parent)
 
     def _array(self, node: list[Any], trail: _Trail, depth: int, parent: str | None) -> list[Any]:
         if depth > MAX_DEPTH:
@@ -245,9 +242,15 @@ class _Walker:
             raise _error("sdjwt.invalid_array_element",
                          "an array placeholder points at a claim disclosure [salt, name, value]",
                          _path_of(child), index=index)
+        out.append(self._put(index, digest, disclosure, child, depth, parent))
+
+    def _put(self, index: int, digest: str, disclosure: Disclosure, child: _Trail, depth: int,
+             parent: str | None) -> Any:
+        """Record one disclosed claim or element at ``child`` and return its processed value
+        (a disclosure's own value may hold further digests: ``digest`` is their parent)."""
         self.entries.append((index, record(DisclosedClaim, {
             "path": _path_of(child), "digest": digest, "disclosure": disclosure, "parent": parent})))
-        out.append(self._value(disclosure.value, child, depth + 1, digest))
+        return self._value(disclosure.value, child, depth + 1, digest)
 
 
 def _mark(node: Any, hides: dict[int, bool]) -> bool:
