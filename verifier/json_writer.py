@@ -31,8 +31,6 @@ def compact_json(value: Any) -> str:
     for what JSON cannot hold (NaN, infinities, other types, cycles)."""
     if _C_ENCODE is None:
         return _FALLBACK.encode(value)
-    if isinstance(value, str):
-        return str(_encoder_module.encode_basestring(value))
     try:
         return "".join(_C_ENCODE(value, 0))
     except RecursionError as exc:
