@@ -11,6 +11,7 @@ from __future__ import annotations
 import hmac
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import nacl.exceptions
@@ -102,6 +103,9 @@ class Ed25519PublicKey:
         _check_jwk(jwk)
         if "d" in jwk:
             raise KeyFormatError("key.invalid_jwk", "public JWK contains private member 'd'")
+        x = jwk.get("x")
+        if type(x) is str and cls is Ed25519PublicKey:
+            return _public_key_of(x)
         return cls(_jwk_bytes(jwk, "x"))
 
     @property
@@ -133,6 +137,13 @@ class Ed25519PublicKey:
                 TypeError):
             return False
         return True
+
+
+@lru_cache(maxsize=256)
+def _public_key_of(x: str) -> Ed25519PublicKey:
+    """The key a JWK's ``x`` names. Pure, and asked on every verify of an SD-JWT (its holder key)
+    or a did:jwk, so recent answers are kept; the keys are frozen, so sharing one is safe."""
+    return Ed25519PublicKey(_jwk_bytes({"x": x}, "x"))
 
 
 class Ed25519KeyPair:

@@ -22,7 +22,6 @@ import hmac
 import math
 from collections.abc import Mapping
 from datetime import timedelta
-from functools import lru_cache
 from typing import Any
 
 from ..clock import Clock
@@ -69,12 +68,6 @@ def sd_hash(presented: str, alg: str) -> str:
     return b64url_encode(hash_function(alg)(presented.encode("ascii")).digest())
 
 
-@lru_cache(maxsize=256)
-def _plain_okp_key(x: str) -> Ed25519PublicKey:
-    """The key of ``{"kty": "OKP", "crv": "Ed25519", "x": x}``: pure, and asked on every verify."""
-    return Ed25519PublicKey.from_jwk({"kty": "OKP", "crv": "Ed25519", "x": x})
-
-
 def holder_key(payload: Mapping[str, Any]) -> Ed25519PublicKey:
     """The Ed25519 key in the issuer-signed ``cnf.jwk``; ``sdjwt.kb_invalid`` otherwise."""
     cnf = payload.get("cnf")
@@ -83,10 +76,6 @@ def holder_key(payload: Mapping[str, Any]) -> Ed25519PublicKey:
         raise kb_invalid(R_NO_HOLDER_KEY, "the credential names no holder key (cnf.jwk), so no "
                          "key binding can be checked")
     try:
-        x = jwk.get("x")
-        if (len(jwk) == 3 and jwk.get("kty") == "OKP" and jwk.get("crv") == "Ed25519"
-                and type(x) is str):
-            return _plain_okp_key(x)
         return Ed25519PublicKey.from_jwk(jwk)
     except VCError as exc:
         raise kb_invalid(R_NO_HOLDER_KEY, f"the holder key in cnf.jwk is not a usable Ed25519 key "
