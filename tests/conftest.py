@@ -11,6 +11,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# The suite must pass with both cores busy: Hypothesis may judge neither a test's speed nor its
+# input generation's. (A test's own @settings still chooses its number of examples.)
+settings.register_profile("unhurried", deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.large_base_example,
+                                                 HealthCheck.data_too_large])
+settings.load_profile("unhurried")
 
 REPO = Path(__file__).resolve().parents[1]
 INTEROP = REPO.parent / "shared" / "interop"
