@@ -36,6 +36,8 @@ CODES: dict[str, str] = {
     "jsonld.data_loss": "Expansion would drop a term, type or property, or leave a relative IRI.",
     "jsonld.invalid": "The document is not valid JSON-LD.",
     "jsonld.base_not_allowed": "The document sets @base; signed documents must not.",
+    "jsonld.noncanonical_term": "A term of the VC, Data Integrity, status or Open Badges vocabularies is spelled other than by the term its pinned context defines (full IRI, compact IRI, alias, keyword form), so the checks could not read what is signed.",
+    "jsonld.duplicate_node": "One node is described in two places of the document, so the checks could not read all that is signed about it.",
     "canonicalization.limit_exceeded": "Canonicalization exceeded its work budget (poison graph).",
     "canonicalization.invalid_nquads": "N-Quads input could not be parsed.",
     "canonicalization.unsupported_hash": "The requested canonicalization hash is not supported.",

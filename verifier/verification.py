@@ -31,6 +31,7 @@ from .sdjwt import TokenStatusChecker, sd_jwt_report, verify_sd_jwt_vc, with_rep
 from .status import StatusChecker
 from .status.ob2 import check_ob2_revocation, hosted_assertion_gone
 from .suites.base import DocumentLoader, SuiteRegistry, default_suites
+from .terms import UNREADABLE, TermGate
 from .trust import TrustList, check_trust
 from .validity import check_validity
 from .vc_jwt import looks_like_jwt, verify_vc_jwt
@@ -107,6 +108,16 @@ def _first_context(document: Mapping[str, Any]) -> Any:
     return ctx[0] if isinstance(ctx, list) and ctx else ctx
 
 
+def _unread(checks: list[CheckResult], label: str, fmt: str,
+            rest: tuple[str, ...] = ("proof", "issuer", "validity", "status", "trust", "openbadges"),
+            ) -> VerificationReport:
+    """The report of a document the checks cannot read as it is signed: nothing after the
+    ``context`` check is judged, because it would judge a different document than the signed one."""
+    why = "not checked: the document is not written the way its contexts define, so what it " \
+          "says cannot be read as it is signed"
+    return VerificationReport(label, fmt, (*checks, *(_skipped(name, why) for name in rest)))
+
+
 def _read_from(report: VerificationReport, container: str) -> VerificationReport:
     """``report`` with its passed ``parse`` check saying the credential came out of ``container``
     (a baked image, an envelope), so the report names where it was found."""
@@ -136,6 +147,7 @@ class Verifier:
         self.suites = suites or default_suites()
         self.trust_list = trust_list
         self.challenges = challenges
+        self.terms = TermGate(contexts.load)
         self.proofs = ProofChecker(self.suites, keys, self.clock, contexts.document_loader)
         self.status = StatusChecker(self.fetcher, self.clock, self._verify_status_list,
                                     cache_ttl=status_cache_ttl,
@@ -196,8 +208,13 @@ class Verifier:
         if VC_V1 in items[1:] or VC_V2 in items[1:]:
             return CheckResult("context", Status.FAILED, "format.invalid_context",
                                "the VC base context must appear only first", "$.@context")
+        try:  # one reading: every check below reads the terms exactly as they are signed
+            self.terms.check(document, skip=("verifiableCredential",) if kind == "presentation" else ())
+        except VCError as exc:
+            return _failed("context", exc)
         return CheckResult("context", Status.PASSED, None,
-                           f"all {len(items)} contexts are pinned and available")
+                           f"all {len(items)} contexts are pinned and available, and every term "
+                           "is written as they define it")
 
     def proof_checks(self, outcome: ProofOutcome, issuer: str | None, *,
                      controller_name: str = "issuer") -> list[CheckResult]:
@@ -289,6 +306,8 @@ class Verifier:
         checks.append(check_format(credential))
         context = self.check_context(credential)
         checks.append(context)
+        if context.code in UNREADABLE:
+            return _unread(checks, label, fmt)
         issuer = issuer_id(credential)
         if context.status is Status.PASSED:
             outcome = self.proofs.verify(credential, purpose="assertionMethod",
@@ -329,6 +348,8 @@ class Verifier:
         fmt = result.form or "vc-jwt"
         checks = _Checks([CheckResult("parse", Status.PASSED, None, f"read as a {fmt} token"),
                           check_format(credential), self.check_context(credential)], announce=depth == 0)
+        if checks[-1].code in UNREADABLE:
+            return _unread(checks, label, fmt)
         issuer = result.issuer or issuer_id(credential)
         if result.error is None:
             checks.append(CheckResult("proof", Status.PASSED, None,
@@ -525,6 +546,8 @@ class Verifier:
                   check_format(document, kind="presentation")]
         context = self.check_context(document, kind="presentation")
         checks.append(context)
+        if context.code in UNREADABLE:
+            return _unread(checks, label, "vp", ("proof", "presentation"))
         holder = holder_id(document)
         outcome: ProofOutcome | None = None
         if context.status is Status.PASSED:

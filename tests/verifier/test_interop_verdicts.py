@@ -512,7 +512,7 @@ CONFORMANCE: dict[str, str | None] = {
     "credential-optional-type-ok.json": None,
     "credential-proof-missing-type-fail.json": "format:format.invalid_property",
     "credential-proof-ok.json": None,
-    "credential-redef-type-fail.json": "proof:context.protected_term",
+    "credential-redef-type-fail.json": "context:context.protected_term",
     "credential-redef-type2-fail.json": "proof:context.protected_term",
     "credential-refresh-no-type-fail.json": "format:format.invalid_property",
     "credential-refresh-ok.json": None,
