@@ -166,15 +166,18 @@ def _collect(context: Any, into: Terms, *, inline_path: list[Segment] | None) ->
         elif isinstance(item, dict) and "@context" in item:
             # a context written as a document ({"@context": ...}), as JSON-LD allows
             inner = None if where is None else [*where, "@context"]
+            if where is not None and len(item) > 1:
+                _refuse(where, "a context written as a document may hold nothing beside @context")
             urls.extend(_collect(item["@context"], into, inline_path=inner))
         elif isinstance(item, dict):
             if inline_path is not None:
                 assert where is not None
                 _vet_inline_shape(item, where)
             urls.extend(_collect_object(item, into, inline_path=where))
-        elif item is None and inline_path is not None:
+        elif inline_path is not None:
             assert where is not None
-            _refuse(where, "a null @context would reset what the VC terms mean")
+            _refuse(where, "a null @context would reset what the VC terms mean" if item is None
+                    else "a @context entry must be a URL or an object")
     return urls
 
 
