@@ -385,6 +385,7 @@ class Verifier:
                else "fetched from the issuer's own site (hosted verification)")
         checks.append(CheckResult("proof", Status.PASSED, None, f"the assertion was {how}",
                                   details={"verification": bundle.verification,
+                                           "issuer": str(bundle.issuer.get("id")),
                                            **({"key": bundle.key_id} if bundle.key_id else {})}))
         checks.append(check_ob2_validity(bundle.assertion, self.clock, self.policy.clock_skew))
         if bundle.revoked:
