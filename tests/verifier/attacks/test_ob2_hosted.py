@@ -183,3 +183,12 @@ def test_revoked_stub_on_the_host_is_revoked() -> None:
     assert code(report, "status") == "status.revoked"
     assert report.check("status").details.get("revocationReason") == "Issued in error"
     assert report.check("proof").status is Status.SKIPPED
+
+
+def test_unknown_verification_property_fails_closed() -> None:
+    # Only ``id`` is defined; a policy on another property cannot be applied, so nothing passes.
+    odd = {"verification": {"verificationProperty": "recipient", "allowedOrigins": "pd.district.example"}}
+    assert code(verify(as_file(hosted()), genuine(rsa_key("issuer"), **odd)),
+                "proof") == "openbadges.origin_mismatch"
+    explicit = {"verification": {"verificationProperty": "id", "allowedOrigins": "pd.district.example"}}
+    assert verify(as_file(hosted()), genuine(rsa_key("issuer"), **explicit)).verified
