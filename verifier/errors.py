@@ -111,6 +111,8 @@ CODES: dict[str, str] = {
     "openbadges.invalid_image": "The image is not a valid PNG/SVG or carries no badge.",
     "openbadges.id_mismatch": "A fetched OB 2.0 document's id is not the URL it was fetched from.",
     "openbadges.origin_mismatch": "A hosted OB 2.0 assertion is not served from an origin its issuer allows.",
+    "openbadges.hosted_mismatch": "An OB 2.0 assertion given as JSON says something its hosted copy does not.",
+    "openbadges.embedded_mismatch": "An embedded OB 2.0 BadgeClass or issuer Profile differs from the one published at its id.",
     "openbadges.endorsement_invalid": "An embedded endorsement does not verify.",
     "openbadges.incomplete": "The badge lacks something Open Badges requires (a name, a recipient id) but is otherwise sound.",
     # presentations

@@ -90,3 +90,29 @@ def _proof_created(document: Mapping[str, Any]) -> datetime | None:
             except ValueError:
                 continue
     return min(times) if times else None
+
+
+#: Open Badges 2.0 names for the two ends of the period, read as VCDM 1.1 dates (zone optional).
+_OB2_FIELDS = {"issuanceDate": "issuedOn", "expirationDate": "expires"}
+
+
+def check_ob2_validity(assertion: Mapping[str, Any], clock: Clock,
+                       skew: timedelta = timedelta(0)) -> CheckResult:
+    """The ``validity`` check for an Open Badges 2.0 assertion: ``issuedOn`` and ``expires``.
+
+    The same rules, codes and details shape as :func:`check_validity` (``validWhenIssued`` reads
+    "expired, but valid when issued"), with ``issuedOn`` as the issue date and ``expires`` as the
+    end; paths name the OB 2.0 fields. A missing ``issuedOn`` is the ``openbadges`` check's to
+    report, so it does not fail here.
+    """
+    view = {vc: assertion[ob] for vc, ob in _OB2_FIELDS.items() if ob in assertion}
+    result = check_validity(view, clock, skew)
+    path = result.path
+    for vc, ob in _OB2_FIELDS.items():
+        if path == child("$", vc):
+            path = child("$", ob)
+    message = result.message
+    for vc, ob in _OB2_FIELDS.items():
+        message = message.replace(vc, ob)
+    return CheckResult(result.id, result.status, result.code,
+                       message.replace("the credential", "the badge"), path, result.details)

@@ -33,7 +33,7 @@ from .status.ob2 import check_ob2_revocation, hosted_assertion_gone
 from .suites.base import DocumentLoader, SuiteRegistry, default_suites
 from .terms import UNREADABLE, TermGate
 from .trust import TrustList, check_trust
-from .validity import check_validity
+from .validity import check_ob2_validity, check_validity
 from .vc_jwt import looks_like_jwt, verify_vc_jwt
 
 if TYPE_CHECKING:
@@ -371,7 +371,12 @@ class Verifier:
 
     def _verify_ob2(self, source: str | dict[str, Any], *, label: str, recipient: str | None,
                     signed: str | None = None) -> VerificationReport:
-        checks = _Checks([CheckResult("parse", Status.PASSED, None, "read as an Open Badges 2.0 assertion")])
+        """An OB 2.0 assertion: hosted (a URL or a copy of the hosted JSON) or ``signed`` (its JWS).
+
+        Only what the issuer published counts: the hosted copy, the BadgeClass and issuer Profile
+        fetched from their ids (see :mod:`verifier.ob2`)."""
+        what = "a signed (JWS) Open Badges 2.0 assertion" if signed else "an Open Badges 2.0 assertion"
+        checks = _Checks([CheckResult("parse", Status.PASSED, None, f"read as {what}")])
         try:
             bundle = (ob2.verify_signed_assertion(signed, self.fetcher) if signed
                       else ob2.load_hosted_assertion(source, self.fetcher))
@@ -390,13 +395,20 @@ class Verifier:
         if isinstance(bundle, ob2.Ob2Revoked):
             checks.append(CheckResult("proof", Status.SKIPPED, None,
                                       "the issuer's host says the assertion is gone"))
+            answer = ("answers 410 Gone" if bundle.status == 410
+                      else "serves only a notice that it is revoked")
             checks.append(CheckResult("status", Status.FAILED, "status.revoked",
-                                      "the issuer's host answers 410 Gone: the badge was withdrawn"))
+                                      f"the issuer's host {answer}: the badge was withdrawn", None,
+                                      {"outcome": "revoked", "http_status": bundle.status, "url": bundle.url,
+                                       **({"revocationReason": bundle.reason} if bundle.reason else {})}))
             return VerificationReport(label, "ob2", tuple(checks))
         how = ("signed by a key the issuer publishes" if bundle.verification == "signed"
                else "fetched from the issuer's own site (hosted verification)")
         checks.append(CheckResult("proof", Status.PASSED, None, f"the assertion was {how}",
-                                  details={"verification": bundle.verification}))
+                                  details={"verification": bundle.verification,
+                                           "issuer": str(bundle.issuer.get("id")),
+                                           **({"key": bundle.key_id} if bundle.key_id else {})}))
+        checks.append(check_ob2_validity(bundle.assertion, self.clock, self.policy.clock_skew))
         if bundle.revoked:
             checks.append(CheckResult("status", Status.FAILED, "status.revoked",
                                       "the hosted assertion says it is revoked"))
@@ -427,6 +439,17 @@ class Verifier:
         except VCError as exc:
             return VerificationReport(label, "image", (_failed("parse", exc),))
         note = f"a badge baked into a {badge.kind.upper()} image"
+        if badge.verify is not None and badge.payload_kind == "json":
+            # OB 2.0 SVG: the verify attribute beside baked JSON must be that assertion's URL, or
+            # the image carries two different badges.
+            try:
+                inner_id = self._json(badge.payload).get("id")
+            except (ParseError, AttributeError):
+                inner_id = None
+            if inner_id != badge.verify:
+                return VerificationReport(label, "image", (CheckResult(
+                    "parse", Status.FAILED, "openbadges.baked_mismatch",
+                    "the SVG's verify attribute is not the URL of the assertion baked beside it"),))
         if badge.payload_kind == "url":
             if badge.spec != "ob2":
                 return VerificationReport(label, "image", (CheckResult(
@@ -449,12 +472,17 @@ class Verifier:
         token = self._as_text(data)
         if token is not None:
             if looks_like_jwt(token.split("~", 1)[0]):
+                if "~" not in token and ob2.is_signed_assertion_token(token):
+                    return self._verify_ob2(token, label=label, recipient=recipient, signed=token)
                 return self._verify_jwt(token, label=label, recipient=recipient, depth=depth)
         try:
             document = self._json(data)
         except ParseError as exc:
             return VerificationReport(label, "unknown", (_failed("parse", exc),))
         if isinstance(document, str) and document.startswith("ey") and looks_like_jwt(document):
+            if ob2.is_signed_assertion_token(document.strip()):
+                return self._verify_ob2(document, label=label, recipient=recipient,
+                                        signed=document.strip())
             return self._verify_jwt(document, label=label, recipient=recipient, depth=depth)
         if not isinstance(document, dict):
             problem = ParseError("parse.not_an_object",

@@ -81,16 +81,20 @@ def test_hosted_assertion_from_url() -> None:
 
 
 def test_hosted_assertion_object_is_refetched() -> None:
-    local = assertion(issuedOn="2030-01-01T00:00:00Z")  # an edited local copy
-    bundle = load_hosted_assertion(local, served(assertion(), badge_class(), issuer()))
+    fetcher = served(assertion(), badge_class(), issuer())
+    bundle = load_hosted_assertion(assertion(), fetcher)
     assert isinstance(bundle, Ob2Bundle)
-    assert bundle.assertion["issuedOn"] == "2024-05-01T12:00:00Z"
+    assert bundle.assertion == assertion()
+    local = assertion(issuedOn="2030-01-01T00:00:00Z")  # an edited local copy
+    assert code_of(load_hosted_assertion, local, fetcher) == "openbadges.hosted_mismatch"
 
 
-def test_embedded_badge_class_and_issuer_are_used() -> None:
+def test_embedded_badge_class_and_issuer_must_be_published() -> None:
     doc = assertion(badge=badge_class(issuer=issuer()))
-    bundle = load_hosted_assertion(ASSERTION_URL, served(doc))
+    bundle = load_hosted_assertion(ASSERTION_URL, served(doc, badge_class(), issuer()))
     assert isinstance(bundle, Ob2Bundle) and bundle.issuer["name"] == "Example Community College"
+    # embedded copies alone are not the issuer's word: the documents must be fetched
+    assert code_of(load_hosted_assertion, ASSERTION_URL, served(doc)) == "fetch.not_allowed"
 
 
 def test_hosted_id_mismatch_is_refused() -> None:
