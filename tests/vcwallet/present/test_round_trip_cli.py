@@ -67,7 +67,7 @@ def _ids(setup: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> dict[str,
 def _verify(setup: dict[str, Any], capsys: pytest.CaptureFixture[str], path: Path, challenge: str,
             domain: str = DOMAIN, ledger: Path | None = None) -> tuple[int, dict[str, Any]]:
     capsys.readouterr()
-    extra = ["--ledger", str(ledger)] if ledger else []
+    extra = ["--ledger", str(ledger)] if ledger else ["--no-ledger"]
     code = main(["verify", "--json", "--jobs", "1", "--url-map", str(setup["url_map"]), "--now", NOW,
                  f"--challenge={challenge}", f"--domain={domain}", *extra, *setup["common"], str(path)])
     return code, json.loads(capsys.readouterr().out.strip().splitlines()[-1])
