@@ -403,6 +403,16 @@ def _subject_result(findings: Sequence[SubjectFinding], nested: Sequence[Verific
 
 # -- the check ------------------------------------------------------------------------------------
 
+def not_an_answer(report: VerificationReport) -> VerificationReport:
+    """``report`` (of a bare credential) with a failed ``presentation`` check, for when a
+    challenge was asked: a credential carries no challenge, so anyone holding a copy could send
+    it. Without this a VC-JWT or a baked image sent in answer to a request would verify."""
+    check = _fail("presentation.challenge_mismatch",
+                  "a challenge was asked, but this is a credential, not a presentation made for "
+                  "this request: anyone holding a copy could send it", "$")
+    return VerificationReport(report.input, report.format, (*report.checks, check), report.credentials)
+
+
 def check_presentation(document: Mapping[str, Any], outcome: ProofOutcome | None, *,
                        challenge: str | None, domain: str | None,
                        challenges: ChallengeStore | None = None,

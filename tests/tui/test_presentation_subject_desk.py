@@ -93,3 +93,23 @@ async def test_desk_twin_own_badge_has_no_subject_note(session: Any, tmp_path: P
         check = report.check("presentation")
         assert (check.status.value, check.code) == ("passed", None)
         assert not any("subject_mismatch" in text for text in labels(view))
+
+
+async def test_desk_bare_credential_does_not_answer_a_challenge(session: Any, tmp_path: Path) -> None:
+    """A credential (not a presentation) checked with the request's challenge filled in fails."""
+    ident = next(s.id for s in session.wallet.list() if s.achievement == "Growth Mindset")
+    path = tmp_path / "bare.json"
+    path.write_text(json.dumps(session.wallet.get(ident).view().document), encoding="utf-8")
+    app = make_app(session)
+    async with app.run_test(size=SIZE) as pilot:
+        report, _view = await show(app, pilot, path)
+        assert not report.verified
+        check = report.check("presentation")
+        assert (check.status.value, check.code) == ("failed", "presentation.challenge_mismatch")
+        desk = app.screen.query_one(VerifyDesk)
+        set_input(desk, "#desk-challenge", "")
+        set_input(desk, "#desk-domain", "")
+        set_input(desk, "#desk-path", str(path))
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert desk.last_report.verified  # twin: the same file as the credential it is

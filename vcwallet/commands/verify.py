@@ -28,7 +28,7 @@ from verifier.clock import Clock, FixedClock, SystemClock, parse_datetime
 from verifier.fetch import Fetcher, RequestsFetcher, StaticFetcher
 from verifier.key_lookup import ResolverKeyLookup
 from verifier.policy import Policy
-from verifier.presentation import ChallengeStore, MemoryChallengeStore
+from verifier.presentation import ChallengeStore, MemoryChallengeStore, not_an_answer
 from verifier.rendering import render_text
 from verifier.report import Status
 from verifier.trust import TrustList
@@ -182,6 +182,8 @@ def verify_input(verifier: Verifier, args: argparse.Namespace, path: str,
                                               label=path, recipient=args.recipient)
         if report.checks and report.checks[0].status is not Status.PASSED:
             report = verifier.verify_credential(data, label=path, recipient=args.recipient)
+            if args.challenge or args.domain:  # a bare credential cannot answer a challenge
+                report = not_an_answer(report)
     else:
         report = verifier.verify_credential(data, label=path, recipient=args.recipient)
     text = json.dumps(report.to_json(), ensure_ascii=False) if args.json else render_text(report)

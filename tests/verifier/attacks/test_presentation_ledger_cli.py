@@ -208,3 +208,20 @@ def test_require_subject_binding_flag(home: Path, tmp_path: Path, contexts: Cont
     own = answer(contexts, tmp_path, CHALLENGE, name="own.json")
     code, bound = verify_json(own, *flags, "--require-subject-binding", capsys=capsys)
     assert code == 0 and presentation_code(bound) == ("passed", None)
+
+
+# -- a bare credential sent in answer to a request -------------------------------------------------------
+
+def test_bare_vc_jwt_cannot_answer_a_challenge(home: Path, tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """Anyone holding a copy of a VC-JWT could send it: with --challenge it must not verify."""
+    from verifier.vc_jwt import issue_vc_jwt
+
+    token = tmp_path / "badge.jwt"
+    token.write_text(issue_vc_jwt(badge(), ISSUER, f"{did(ISSUER)}#{ISSUER.public.multibase}"), encoding="ascii")
+    code, report = verify_json(token, f"--challenge={CHALLENGE}", f"--domain={DOMAIN}", "--no-ledger",
+                               capsys=capsys)
+    assert code == 1
+    assert presentation_code(report) == ("failed", "presentation.challenge_mismatch")
+    code, twin = verify_json(token, capsys=capsys)  # twin: verified as the credential it is
+    assert code == 0, twin
