@@ -12,7 +12,10 @@ Two request languages are written, because holders carry two kinds of credential
 A request is only as good as the verifier's memory of it: :class:`ChallengeLedger` is a small
 JSON file that remembers which challenges were handed out and which were already spent by an
 accepted presentation, so that a presentation replayed in a later run fails with
-``presentation.challenge_reused``. The verifier itself only sees the ``ChallengeStore`` protocol.
+``presentation.challenge_reused``, and one answering a challenge this verifier never sent fails
+with ``presentation.challenge_unknown``. ``vcwallet request create`` writes it and ``vcwallet
+verify --challenge`` reads it, both at :func:`default_ledger_path` unless told otherwise. The
+verifier itself only sees the ``ChallengeStore`` protocol.
 """
 
 from __future__ import annotations
@@ -48,6 +51,18 @@ _PATH_PART = re.compile(r"[^.\s]+")
 #: A challenge ledger never grows without bound: the oldest spent challenges go first.
 MAX_LEDGER_ENTRIES = 100_000
 MAX_LEDGER_BYTES = 32 * 1024 * 1024
+
+
+#: The ledger's file name, beside the wallet file by default.
+LEDGER_FILE = "challenges.json"
+
+
+def default_ledger_path(wallet: str | os.PathLike[str] | None = None) -> Path:
+    """``challenges.json`` beside the wallet (``--wallet``, ``$VCWALLET_HOME`` or the user data
+    folder): the one place ``request create`` writes and ``verify --challenge`` reads."""
+    from .wallet import default_wallet_path  # lazy: `vcwallet verify` does not load the wallet
+
+    return default_wallet_path(wallet).parent / LEDGER_FILE
 
 
 class RequestError(VCError, ValueError):
@@ -276,11 +291,14 @@ class ChallengeLedger:
     """Challenges a verifier issued and spent, kept in a small JSON file across runs.
 
     The file is ``{"version": 1, "issued": {challenge: {"issuedAt", "domain"}}, "used":
-    {challenge: usedAt}}``. Every change re-reads the file under a lock and replaces it
-    atomically (write a temporary file, fsync, rename), so a crash never leaves half a ledger and
-    two verifiers on one machine do not lose each other's entries. A damaged ledger raises
-    ``request.ledger_invalid`` instead of being silently reset: resetting it would re-open every
-    spent challenge to replay.
+    {challenge: usedAt}}``; an issued challenge stays listed after it is spent, so its domain is
+    still known. Every change re-reads the file under a lock and replaces it atomically (write a
+    temporary file, fsync, rename), so a crash never leaves half a ledger and two verifiers on one
+    machine do not lose each other's entries; spending is a check-and-set under that lock, so two
+    runs racing with one presentation cannot both accept it. Reads need no lock (the file is only
+    ever replaced whole) and create nothing. A damaged ledger raises ``request.ledger_invalid``
+    instead of being silently reset: resetting it would re-open every spent challenge to replay.
+    A challenge trimmed away by the size cap is simply unknown, so trimming never re-opens one.
     """
 
     def __init__(self, path: str | Path, *, clock: Clock | None = None,
@@ -366,29 +384,45 @@ class ChallengeLedger:
 
     def outstanding(self) -> list[str]:
         """Challenges handed out and not yet spent, oldest first."""
-        with self._locked():
-            ledger = self._read()
+        ledger = self._read()
         return [c for c in ledger["issued"] if c not in ledger["used"]]
 
-    def was_used(self, challenge: str) -> bool:
-        with self._locked():
-            return challenge in self._read()["used"]
+    def check(self) -> None:
+        """Raise ``request.ledger_invalid`` now if the ledger cannot be read (a missing one is empty)."""
+        self._read()
 
-    def mark_used(self, challenge: str) -> None:
+    def was_issued(self, challenge: str, domain: str | None = None) -> bool:
+        """Whether ``challenge`` was handed out here, for ``domain`` when one was recorded.
+
+        A spent challenge counts as issued (its reuse is then reported as such).
+        """
+        ledger = self._read()
+        entry = ledger["issued"].get(challenge)
+        if entry is None:
+            return challenge in ledger["used"]
+        recorded = entry.get("domain") if isinstance(entry, dict) else None
+        return domain is None or not isinstance(recorded, str) or recorded == domain
+
+    def was_used(self, challenge: str) -> bool:
+        return challenge in self._read()["used"]
+
+    def mark_used(self, challenge: str) -> bool:
+        """Spend ``challenge``; ``False`` (and nothing written) when it was already spent."""
         with self._locked():
             ledger = self._read()
-            ledger["used"].pop(challenge, None)  # re-added last: the newest entry
+            if challenge in ledger["used"]:
+                return False
             ledger["used"][challenge] = utc_now_iso(self.clock)
-            ledger["issued"].pop(challenge, None)
             self._trim(ledger)
             self._write(ledger)
+        return True
 
     def __repr__(self) -> str:
         return f"ChallengeLedger({str(self.path)!r})"
 
 
 __all__ = [
-    "ChallengeLedger", "RequestError", "create_dcql_request", "create_request", "format_claim_path",
-    "load_request", "new_challenge", "parse_claim_path", "request_binding", "request_kind",
-    "utc_now_iso",
+    "LEDGER_FILE", "ChallengeLedger", "RequestError", "create_dcql_request", "create_request",
+    "default_ledger_path", "format_claim_path", "load_request", "new_challenge", "parse_claim_path",
+    "request_binding", "request_kind", "utc_now_iso",
 ]

@@ -20,5 +20,9 @@ class Policy:
     production: bool = True
     #: Accept a status list signed by someone other than the credential's issuer.
     allow_other_status_issuer: bool = False
+    #: A presentation whose credentials are about someone other than its holder fails
+    #: (``presentation.subject_mismatch``) instead of warning; a credential known only by a hashed
+    #: recipient then needs the expected recipient (``presentation.recipient_required``).
+    require_subject_binding: bool = False
     #: The largest input read, in bytes.
     max_input_bytes: int = 4 * 1024 * 1024

@@ -47,6 +47,14 @@ ADVICE = {
     "openbadges.recipient_mismatch": "The badge was not issued to the person you named.",
     "openbadges.": "It does not follow the Open Badges rules.",
     "presentation.challenge_reused": "This presentation was already used once; ask for a new one.",
+    "presentation.challenge_unknown": "You did not issue this challenge (check --ledger, or use "
+                                      "--no-ledger if you keep challenges elsewhere); ask for a new answer.",
+    "presentation.foreign_proof": "Someone other than the holder signed it: a replay or forgery. "
+                                  "Do not accept it.",
+    "presentation.subject_mismatch": "A credential inside is about someone else: ask the holder "
+                                     "to present their own credentials.",
+    "presentation.recipient_required": "Give the expected recipient (--recipient EMAIL) to check "
+                                       "who the badge was issued to.",
     "presentation.": "The presentation does not answer your request; ask the holder for a new one.",
     "jwt.": "The token's signature or header is unsafe or invalid. Do not accept it.",
 }

@@ -24,7 +24,7 @@ from .fetch import Fetcher, StaticFetcher
 from .json_reader import loads
 from .openbadges import achievement_types, check_ob2, check_openbadges, embedded_endorsements
 from .policy import Policy
-from .presentation import ChallengeStore, check_presentation, holder_id
+from .presentation import ChallengeStore, challenge_not_issued, check_presentation, holder_id
 from .proofs import KeyLookup, ProofChecker, ProofOutcome
 from .report import CheckResult, Status, VerificationReport
 from .sdjwt import TokenStatusChecker, sd_jwt_report, verify_sd_jwt_vc, with_replay_check
@@ -558,11 +558,20 @@ class Verifier:
                                   clock_skew=self.policy.clock_skew)
         report = sd_jwt_report(result, label=label, trust_list=self.trust_list,
                                require_trusted=self.policy.require_trusted)
+        unknown = challenge_not_issued(self.challenges, nonce, audience) if nonce else None
+        if unknown is not None:  # the same ledger rule as for a JSON-LD presentation
+            return replace(report, checks=(*report.checks, unknown))
         return with_replay_check(report, nonce, self.challenges)
 
     def verify_presentation(self, data: Any, *, challenge: str | None = None,
-                            domain: str | None = None, label: str = "<input>") -> VerificationReport:
-        """Verify a presentation bound to ``challenge`` and ``domain``, and every credential in it."""
+                            domain: str | None = None, label: str = "<input>",
+                            recipient: str | None = None) -> VerificationReport:
+        """Verify a presentation bound to ``challenge`` and ``domain``, and every credential in it.
+
+        One proof by the holder must carry the challenge and domain, and every proof must be the
+        holder's and verify (:func:`verifier.presentation.check_presentation`). ``recipient``
+        is checked on each credential inside, as for :meth:`verify_credential`.
+        """
         try:
             document = self._json(data)
         except ParseError as exc:
@@ -587,8 +596,12 @@ class Verifier:
         nested = []
         items = document.get("verifiableCredential", [])
         for i, item in enumerate(items if isinstance(items, list) else [items]):
-            nested.append(self.verify_credential(item, label=f"{label}#verifiableCredential[{i}]"))
+            nested.append(self.verify_credential(item, label=f"{label}#verifiableCredential[{i}]",
+                                                 recipient=recipient))
+        others_ok = all(r.verified for r in nested) and not any(
+            c.status in (Status.FAILED, Status.ERROR) for c in checks)
         checks.append(check_presentation(document, outcome, challenge=challenge, domain=domain,
-                                         challenges=self.challenges,
-                                         credentials_ok=all(r.verified for r in nested)))
+                                         challenges=self.challenges, credentials_ok=others_ok,
+                                         now=self.clock.now(), nested=nested,
+                                         require_subject_binding=self.policy.require_subject_binding))
         return VerificationReport(label, "vp", tuple(checks), tuple(nested))

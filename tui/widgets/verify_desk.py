@@ -19,6 +19,7 @@ from textual.widgets import Button, Input, Label, Static, TextArea
 from textual.worker import Worker
 
 from verifier.errors import VCError
+from verifier.presentation import not_an_answer
 from verifier.report import VerificationReport
 from verifier.trust import TrustList
 
@@ -202,6 +203,8 @@ class VerifyDesk(Widget):
             report = verifier.verify_sd_jwt(text, nonce=challenge, audience=domain, label=label)
         else:
             report = verifier.verify_credential(data, label=label)
+            if challenge or domain:  # a bare credential cannot answer the request
+                report = not_an_answer(report)
         self.app.call_from_thread(self._show, report)
 
     @on(Worker.StateChanged)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import shlex
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -24,9 +25,11 @@ from verifier.trust import TrustList
 from ..matching import Match
 from ..presenting import SUITES, answer_request, choose, match_wallet
 from ..requests import (
+    LEDGER_FILE,
     ChallengeLedger,
     create_dcql_request,
     create_request,
+    default_ledger_path,
     load_request,
     request_binding,
     request_kind,
@@ -35,7 +38,6 @@ from ..wallet import Wallet, default_wallet_path
 from .contexts import add_context_options, build_context_store
 from .keys import UsageError, get_passphrase
 
-LEDGER_FILE = "challenges.json"
 Ask = Callable[[str], str]
 
 REQUEST_EXAMPLES = """examples:
@@ -46,8 +48,8 @@ REQUEST_EXAMPLES = """examples:
       --vct https://credentials.educatorlab.example/vct/educator-badge \\
       --claims credentialSubject.achievement.criteria --out request.json
   vcwallet request outstanding
-then, when the answer arrives:
-  vcwallet verify --challenge CHALLENGE --domain hr.lakeview.example presentation.json
+then, when the answer arrives (the challenge is checked against the same ledger):
+  vcwallet verify --challenge=CHALLENGE --domain=hr.lakeview.example presentation.json
 """
 
 PRESENT_EXAMPLES = """examples:
@@ -135,8 +137,10 @@ def add_request_parser(subparsers: Any) -> None:
     create.add_argument("--client-id", help="with --dcql: the client_id (default: the domain)")
     create.add_argument("--response-uri", help="with --dcql: where answers are posted")
     create.add_argument("--ledger", type=Path, metavar="FILE",
-                        help=f"the challenge ledger (default: {LEDGER_FILE} beside the wallet)")
-    create.add_argument("--no-ledger", action="store_true", help="do not record the challenge")
+                        help=f"the challenge ledger (default: {LEDGER_FILE} beside the wallet); "
+                             "'vcwallet verify --challenge' reads the same file")
+    create.add_argument("--no-ledger", action="store_true",
+                        help="do not record the challenge (then verify the answer with --no-ledger)")
     create.add_argument("--wallet", metavar="PATH", default=None, help=argparse.SUPPRESS)
     create.add_argument("--out", required=True, metavar="FILE",
                         help="where to write the request (- for stdout)")
@@ -153,7 +157,24 @@ def ledger_path(args: argparse.Namespace) -> Path:
     explicit: Path | None = getattr(args, "ledger", None)
     if explicit is not None:
         return explicit
-    return default_wallet_path(getattr(args, "wallet", None)).parent / LEDGER_FILE
+    return default_ledger_path(getattr(args, "wallet", None))
+
+
+def verify_hint(args: argparse.Namespace, challenge: str, domain: str) -> str:
+    """The ``vcwallet verify`` command that checks an answer, exactly as it must be typed.
+
+    ``verify`` reads the default ledger by itself, but the hint names the ledger this request
+    went to, as an absolute path, so it stays right from another folder, with another
+    ``$VCWALLET_HOME`` or after ``--ledger``/``--wallet``; a request not recorded must be
+    verified with ``--no-ledger``. Every word is shell-quoted, and the challenge and domain are
+    given as ``--flag=value`` so a value starting with ``-`` cannot read as an option.
+    """
+    words = ["vcwallet", "verify", f"--challenge={challenge}", f"--domain={domain}"]
+    if args.no_ledger:
+        words.append("--no-ledger")
+    else:
+        words.append(f"--ledger={ledger_path(args).expanduser().resolve()}")
+    return " ".join(shlex.quote(word) for word in words) + " ANSWER"
 
 
 def _split_claims(values: Sequence[str]) -> list[str]:
@@ -187,7 +208,7 @@ def run_request_create(args: argparse.Namespace) -> int:
             return _error("request create", exc)
     where = "" if args.no_ledger else f" (recorded in {ledger_path(args)})"
     print(f"challenge: {challenge}{where}\ndomain:    {domain}\n"
-          f"check the answer with: vcwallet verify --challenge={challenge} --domain={domain} ANSWER",
+          f"check the answer (the file ANSWER) with: {verify_hint(args, challenge, domain)}",
           file=sys.stderr)
     return 0
 
@@ -288,8 +309,9 @@ def run_present(args: argparse.Namespace, *, ask: Ask | None = None, interactive
     except OSError as exc:
         return _error("present", exc)
     challenge, domain = request_binding(request)
-    print(f"wrote {args.out}; the verifier checks it with: vcwallet verify --challenge={challenge} "
-          f"--domain={domain} {Path(args.out).name}", file=sys.stderr)
+    command = " ".join(shlex.quote(w) for w in ("vcwallet", "verify", f"--challenge={challenge}",
+                                                f"--domain={domain}", str(args.out)))
+    print(f"wrote {args.out}; the verifier checks it with: {command}", file=sys.stderr)
     return 0
 
 

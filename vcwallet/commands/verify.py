@@ -4,7 +4,13 @@ Many inputs are verified on all cores (``--jobs``): a process pool whose workers
 verifier from the same flags, fed in order through a bounded window of chunks, so the output
 keeps the input order and memory stays flat however many inputs there are (``--paths-from``
 streams the list of paths itself). Presentations checked against a ``--challenge`` stay in one
-process, because a challenge may be used once and that is remembered per process.
+process, because a challenge may be used once.
+
+A ``--challenge`` is checked against the challenge ledger that ``vcwallet request create``
+wrote (``--ledger FILE``, default ``challenges.json`` beside the wallet): a challenge it never
+issued fails (``presentation.challenge_unknown``) and a spent one fails
+(``presentation.challenge_reused``), across runs. ``--no-ledger`` opts out; then only this
+process remembers spent challenges.
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ from verifier.clock import Clock, FixedClock, SystemClock, parse_datetime
 from verifier.fetch import Fetcher, RequestsFetcher, StaticFetcher
 from verifier.key_lookup import ResolverKeyLookup
 from verifier.policy import Policy
-from verifier.presentation import ChallengeStore, MemoryChallengeStore
+from verifier.presentation import ChallengeStore, MemoryChallengeStore, not_an_answer
 from verifier.rendering import render_text
 from verifier.report import Status
 from verifier.trust import TrustList
@@ -34,7 +40,8 @@ EXAMPLES = """examples:
   vcwallet verify badge.json
   vcwallet verify --json a.json b.json | jq .verified
   vcwallet verify --trust district-trust.json --require-trusted badge.png
-  vcwallet verify --challenge 3f9a… --domain hr.lakeview.example presentation.json
+  vcwallet verify --challenge=3f9a… --domain=hr.lakeview.example presentation.json
+  vcwallet verify --challenge=3f9a… --domain=hr.lakeview.example --no-ledger presentation.json
   vcwallet verify --offline --url-map urls.json --contexts ./contexts badge.json
   find inbox -name '*.json' | vcwallet verify --json --jobs 4 --paths-from - > reports.jsonl
   cat badge.json | vcwallet verify -
@@ -51,10 +58,16 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument("--sample", nargs="?", const="valid", choices=["valid", "tampered"],
                    help="verify the bundled sample badge (or its tampered copy)")
     p.add_argument("--json", action="store_true", help="one JSON object per input, one per line")
-    p.add_argument("--challenge", help="the challenge you sent (required for presentations)")
+    p.add_argument("--challenge", help="the challenge you sent (required for presentations); it must "
+                                        "be one 'vcwallet request create' recorded in the ledger")
     p.add_argument("--ledger", type=Path, metavar="FILE",
-                   help="remember used challenges in FILE, so a replayed presentation fails on later "
-                        "runs too (the file 'vcwallet request create' writes)")
+                   help="the challenge ledger 'vcwallet request create' wrote (default: "
+                        "challenges.json beside the wallet); spent challenges are remembered there")
+    p.add_argument("--no-ledger", action="store_true",
+                   help="accept a challenge the ledger does not know; only this run remembers it as spent")
+    p.add_argument("--require-subject-binding", action="store_true",
+                   help="fail (not just warn) when a presented credential is about someone other "
+                        "than the presenter")
     p.add_argument("--domain", help="your domain, as sent in the request (required for presentations)")
     p.add_argument("--trust", type=Path, metavar="FILE", help="a trust list of accepted issuers")
     p.add_argument("--require-trusted", action="store_true",
@@ -101,19 +114,25 @@ def build_verifier(args: argparse.Namespace) -> Verifier:
     clock: Clock = FixedClock(parse_datetime(args.now)) if args.now else SystemClock()
     policy = Policy(production=not args.allow_test_contexts,
                     require_trusted=args.require_trusted,
-                    allow_other_status_issuer=args.allow_other_status_issuer)
+                    allow_other_status_issuer=args.allow_other_status_issuer,
+                    require_subject_binding=getattr(args, "require_subject_binding", False))
     contexts = build_context_store(args, allow_network=not args.offline and args.url_map is None,
                                    production=policy.production,
                                    fetcher=None if isinstance(fetcher, StaticFetcher) else fetcher)
     keys = ResolverKeyLookup.create(fetcher, clock)
     trust = TrustList.load(args.trust) if args.trust else None
-    challenges: ChallengeStore = MemoryChallengeStore()
-    if getattr(args, "ledger", None):
-        from ..requests import ChallengeLedger  # only presentations need it; keeps start-up lean
-
-        challenges = ChallengeLedger(args.ledger)
     return Verifier(contexts=contexts, keys=keys, fetcher=fetcher, clock=clock, policy=policy,
-                    trust_list=trust, challenges=challenges)
+                    trust_list=trust, challenges=challenge_store(args))
+
+
+def challenge_store(args: argparse.Namespace) -> ChallengeStore:
+    """The ledger ``request create`` wrote, when a challenge is checked and ``--no-ledger`` is not
+    given; else an in-process store (without a challenge no presentation can pass anyway)."""
+    if not getattr(args, "challenge", None) or getattr(args, "no_ledger", False):
+        return MemoryChallengeStore()
+    from ..requests import ChallengeLedger, default_ledger_path  # only presentations need it
+
+    return ChallengeLedger(getattr(args, "ledger", None) or default_ledger_path())
 
 
 def _read(path: str) -> bytes:
@@ -160,9 +179,11 @@ def verify_input(verifier: Verifier, args: argparse.Namespace, path: str,
                                         audience=args.domain, label=path)
     elif args.challenge or args.domain or _is_presentation(data):
         report = verifier.verify_presentation(data, challenge=args.challenge, domain=args.domain,
-                                              label=path)
+                                              label=path, recipient=args.recipient)
         if report.checks and report.checks[0].status is not Status.PASSED:
             report = verifier.verify_credential(data, label=path, recipient=args.recipient)
+            if args.challenge or args.domain:  # a bare credential cannot answer a challenge
+                report = not_an_answer(report)
     else:
         report = verifier.verify_credential(data, label=path, recipient=args.recipient)
     text = json.dumps(report.to_json(), ensure_ascii=False) if args.json else render_text(report)
@@ -274,10 +295,15 @@ def run(args: argparse.Namespace) -> int:
     if args.paths_from and args.paths_from != "-" and not Path(args.paths_from).is_file():
         print(f"vcwallet verify: --paths-from {args.paths_from}: no such file", file=sys.stderr)
         return 2
+    if args.no_ledger and args.ledger is not None:
+        print("vcwallet verify: --ledger and --no-ledger contradict each other", file=sys.stderr)
+        return 2
     try:
         verifier = build_verifier(args)
-    except (OSError, ValueError) as exc:  # bad --contexts dir, unreadable trust list or URL map
-        print(f"vcwallet verify: {exc}", file=sys.stderr)
+        _check_ledger(verifier.challenges)
+    except (OSError, ValueError) as exc:  # bad --contexts dir, unreadable trust list, URL map or ledger
+        code = getattr(exc, "code", None)
+        print(f"vcwallet verify: {exc}" + (f" [{code}]" if isinstance(code, str) else ""), file=sys.stderr)
         return 2
 
     paths: Iterable[str] = args.paths
@@ -310,6 +336,13 @@ def run(args: argparse.Namespace) -> int:
         progress.step()
     progress.clear()
     return worst
+
+
+def _check_ledger(store: ChallengeStore | None) -> None:
+    """A damaged ledger is an unreadable input (exit 2), found before any input is verified."""
+    check = getattr(store, "check", None)
+    if callable(check):
+        check()
 
 
 def _chain(paths: list[str], source: str) -> Iterator[str]:

@@ -67,7 +67,7 @@ def _ids(setup: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> dict[str,
 def _verify(setup: dict[str, Any], capsys: pytest.CaptureFixture[str], path: Path, challenge: str,
             domain: str = DOMAIN, ledger: Path | None = None) -> tuple[int, dict[str, Any]]:
     capsys.readouterr()
-    extra = ["--ledger", str(ledger)] if ledger else []
+    extra = ["--ledger", str(ledger)] if ledger else ["--no-ledger"]
     code = main(["verify", "--json", "--jobs", "1", "--url-map", str(setup["url_map"]), "--now", NOW,
                  f"--challenge={challenge}", f"--domain={domain}", *extra, *setup["common"], str(path)])
     return code, json.loads(capsys.readouterr().out.strip().splitlines()[-1])
@@ -98,21 +98,24 @@ def test_json_ld_badge_round_trip(setup: dict[str, Any], capsys: pytest.CaptureF
 
 def test_sd_jwt_badge_round_trip_discloses_exactly_the_chosen_claims(
         setup: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> None:
-    tmp = setup["tmp"]
+    tmp, ledger = setup["tmp"], setup["tmp"] / "challenges.json"
     ids = _ids(setup, capsys)
     request = tmp / "dcql.json"
     assert main(["request", "create", "--dcql", "--domain", DOMAIN, "--claims", "credentialSubject.achievement.name",
-                 "--no-ledger", "--out", str(request)]) == 0
+                 "--ledger", str(ledger), "--out", str(request)]) == 0
     body = json.loads(request.read_text(encoding="utf-8"))
     nonce = body.get("nonce") or body.get("challenge")
     token = tmp / "vp.sd-jwt"
     assert main(["present", "--request", str(request), "--select", ids["sd"], "--disclose", "evidence[0]",
                  "--wallet", str(setup["wallet"]), "--now", NOW, "--offline", "--yes", "--out", str(token),
                  *setup["common"]]) == 0
-    code, report = _verify(setup, capsys, token, nonce)
+    code, report = _verify(setup, capsys, token, nonce, ledger=ledger)
     assert code == 0, report
     disclosure = next(c for c in report["checks"] if c["id"] == "disclosure")
     assert disclosure["details"]["disclosed"] == ["evidence[0]"]
+    code, replay = _verify(setup, capsys, token, nonce, ledger=ledger)
+    assert code == 1
+    assert next(c for c in replay["checks"] if c["id"] == "presentation")["code"] == "presentation.challenge_reused"
     code, wrong_nonce = _verify(setup, capsys, token, "another-nonce")
     assert next(c for c in wrong_nonce["checks"] if c["id"] == "disclosure")["code"] == "sdjwt.kb_invalid"
     code, wrong_aud = _verify(setup, capsys, token, nonce, domain="evil.example")
