@@ -173,9 +173,13 @@ def with_replay_check(report: VerificationReport, nonce: str | None,
                             "this challenge (nonce) was already answered by a presentation that "
                             "passed: this one may be a replay")
     elif report.verified:
-        challenges.mark_used(nonce)
-        check = CheckResult("presentation", Status.PASSED, None,
-                            "the presentation answers this verifier's challenge, for the first time")
+        if challenges.mark_used(nonce):  # check-and-set: two racing answers cannot both pass
+            check = CheckResult("presentation", Status.PASSED, None,
+                                "the presentation answers this verifier's challenge, for the first time")
+        else:
+            check = CheckResult("presentation", Status.FAILED, "presentation.challenge_reused",
+                                "this challenge (nonce) was answered by another presentation at "
+                                "the same moment: this one may be a replay")
     else:
         return report
     return VerificationReport(report.input, report.format, (*report.checks, check), report.credentials)

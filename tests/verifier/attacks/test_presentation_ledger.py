@@ -164,3 +164,30 @@ def test_sd_jwt_nonce_not_issued_fails(tmp_path: Path) -> None:
     assert first.verified, first.to_json()
     again = sd_verifier(ledger).verify_sd_jwt(sd_token(), nonce=SD_NONCE, audience=sd.AUDIENCE)
     assert presentation_result(again) == (Status.FAILED, "presentation.challenge_reused")
+
+
+class RacingStore:
+    """A store in which another verifier spends the nonce between our look and our spend."""
+
+    def was_issued(self, challenge: str, domain: str | None = None) -> bool:
+        return True
+
+    def was_used(self, challenge: str) -> bool:
+        return False
+
+    def mark_used(self, challenge: str) -> bool:
+        return self.wins
+
+    def __init__(self, wins: bool) -> None:
+        self.wins = wins
+
+
+def test_sd_jwt_nonce_spent_by_a_racing_verifier_fails() -> None:
+    lost = sd_verifier(RacingStore(wins=False)).verify_sd_jwt(sd_token(), nonce=SD_NONCE,
+                                                              audience=sd.AUDIENCE)
+    assert not lost.verified
+    assert presentation_result(lost) == (Status.FAILED, "presentation.challenge_reused")
+    # twin: the spend succeeds, so this presentation is the one that answered
+    won = sd_verifier(RacingStore(wins=True)).verify_sd_jwt(sd_token(), nonce=SD_NONCE,
+                                                            audience=sd.AUDIENCE)
+    assert won.verified and presentation_result(won) == (Status.PASSED, None)
