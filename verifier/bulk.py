@@ -18,9 +18,12 @@ How the work is split:
   being shared if they did. Instead either the workers are forked and inherit the caller's
   verifier as it is, or the caller gives a picklable ``factory`` that each worker calls once.
 
-Fail closed: ``verify_credential`` turns bad input into a failed check, so one bad item never
-stops the batch. If verification raises anyway (a defect), the exception comes out of the
-generator at that item's place, with a note naming the item; it is never skipped silently.
+Fail closed, and one bad input never hurts the next: ``verify_credential`` turns bad input into
+failed checks, and a defect that raises anyway becomes that item's report, an ``error`` with
+code ``internal.error`` and the exception's type in its details (``_verify_one`` is a per-input
+boundary). A chunk that cannot come back at all (its worker process died, or its reports could
+not be sent) gives each of its items that report too, and a pool broken by a dead worker is
+replaced, so the items after it are still verified. Nothing is skipped silently.
 """
 
 from __future__ import annotations
@@ -31,10 +34,11 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from itertools import chain, islice
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
+from .report import VerificationReport, internal_error_report
+
 if TYPE_CHECKING:
     from concurrent.futures import Executor, Future
 
-    from .report import VerificationReport
     from .verification import Verifier
 
 #: Inputs per task sent to a worker (see the module docstring for why 16).
@@ -42,6 +46,9 @@ CHUNK_SIZE = 16
 #: Chunks in flight per worker: enough to keep workers fed while the consumer reads; this and
 #: ``CHUNK_SIZE`` bound how many inputs are held at once.
 WINDOW_PER_JOB = 4
+#: How often a pool broken by a dead worker is replaced in one run before lost chunks simply
+#: get ``internal.error`` reports (a worker that dies at start-up would otherwise loop).
+MAX_POOL_RESTARTS = 8
 #: With ``jobs`` left to its default, fewer inputs than this are verified in this process:
 #: starting workers (each builds a verifier and loads its contexts, about 0.2 s for the CLI's)
 #: costs more than it saves for them. ``vcwallet verify`` uses the same threshold.
@@ -139,11 +146,16 @@ def _labelled(items: Iterator[CredentialData | BulkItem]) -> Iterator[BulkItem]:
 
 
 def _verify_one(verifier: Verifier, item: BulkItem) -> VerificationReport:
+    """One item's report, whatever happens: the per-input boundary of bulk verification.
+
+    ``Verifier.verify_credential`` has its own boundary; this one also covers a subclass or a
+    stand-in verifier that raises (design rule: no bare ``except Exception`` outside these
+    per-input boundaries).
+    """
     try:
         return verifier.verify_credential(item.data, label=item.label)
-    except Exception as exc:  # a defect, not bad input: re-raised, only annotated
-        exc.add_note(f"verify_many: raised while verifying {item.label}")
-        raise
+    except Exception as exc:  # noqa: BLE001 - a defect becomes this item's report, see above
+        return internal_error_report(item.label, exc)
 
 
 def _in_process(verifier: Verifier, items: Iterator[BulkItem]) -> Iterator[VerificationReport]:
@@ -170,25 +182,71 @@ def _chunks(items: Iterator[BulkItem], size: int) -> Iterator[list[BulkItem]]:
 
 def _in_pool(verifier: Verifier, items: Iterator[BulkItem], jobs: int, size: int,
              factory: VerifierFactory | None) -> Iterator[VerificationReport]:
-    import multiprocessing  # ~15 ms of imports with the next line, only for many inputs
+    import multiprocessing  # ~15 ms of imports with the next lines, only for many inputs
+    from concurrent.futures import Future as _Future
     from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
-    if factory is None:
-        # Forked children get the verifier through initargs without pickling: a fork-started
-        # Process keeps its arguments in the copied memory. Each worker then has its own copy,
-        # so nothing (a status cache, a challenge store) is shared back with this process.
-        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
-                                   initializer=_adopt, initargs=(verifier,))
-    else:
-        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(),
+    def start() -> Executor:
+        if factory is None:
+            # Forked children get the verifier through initargs without pickling: a fork-started
+            # Process keeps its arguments in the copied memory. Each worker then has its own
+            # copy, so nothing (a status cache, a challenge store) is shared back with this one.
+            return ProcessPoolExecutor(max_workers=jobs, initializer=_adopt, initargs=(verifier,),
+                                       mp_context=multiprocessing.get_context("fork"))
+        return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(),
                                    initializer=_build, initargs=(factory,))
+
+    def submit(chunk: list[BulkItem]) -> Future[list[VerificationReport]]:
+        try:
+            return pool.submit(_verify_chunk, chunk)
+        except (BrokenProcessPool, RuntimeError) as exc:  # a pool that broke, or was shut down
+            failed: Future[list[VerificationReport]] = _Future()
+            failed.set_exception(exc)
+            return failed
+
+    pool = start()
+    restarts = 0
+    # (chunk, retry, future): chunks lost with a broken pool are run again; the one being read
+    # when it broke is retried alone, one item at a time with nothing else in flight (retry is
+    # True), so the input that kills its worker is told apart from those that died with it.
+    # A future of None is submitted when its entry is read.
+    window: deque[tuple[list[BulkItem], bool, Future[list[VerificationReport]] | None]] = deque()
+    limit = jobs * WINDOW_PER_JOB
+    chunks = _chunks(items, size)
     try:
-        for reports in ordered_results(pool, _verify_chunk, _chunks(items, size), jobs * WINDOW_PER_JOB):
+        while True:
+            quarantine = any(retry for _, retry, _ in window)
+            if not quarantine and any(future is None for _, _, future in window):
+                window = deque((c, r, f or submit(c)) for c, r, f in window)
+            while not quarantine and len(window) < limit and (chunk := next(chunks, None)) is not None:
+                window.append((chunk, False, submit(chunk)))
+            if not window:
+                return
+            chunk, retry, future = window.popleft()
+            try:
+                reports = (future or submit(chunk)).result()
+            except BrokenProcessPool as exc:
+                # A worker died (killed, out of memory) and took every chunk in flight with the
+                # pool. A pool that keeps breaking (a factory that fails at start-up) is not
+                # restarted forever: the lost chunks then just get internal.error reports.
+                reports = [internal_error_report(item.label, exc) for item in chunk]
+                if restarts < MAX_POOL_RESTARTS:
+                    restarts += 1
+                    pool.shutdown(wait=True, cancel_futures=True)
+                    pool = start()
+                    pending = [(c, r, None) for c, r, _ in window]
+                    if not retry:
+                        reports = []
+                        pending = [([item], True, None) for item in chunk] + pending
+                    window = deque(pending)
+            except Exception as exc:  # noqa: BLE001 - the chunk's reports could not come back
+                reports = [internal_error_report(item.label, exc) for item in chunk]
             yield from reports
-    except _ChunkFailed as failed:
-        yield from failed.reports  # the inputs before the defective one still get their reports
-        raise failed.error from None
     finally:
+        for _, _, future in window:
+            if future is not None:
+                future.cancel()
         pool.shutdown(wait=True, cancel_futures=True)
 
 
@@ -209,51 +267,8 @@ def _build(factory: VerifierFactory) -> None:
     _worker_verifier = factory()
 
 
-class _ChunkFailed(Exception):
-    """A defect in a worker, carried home with the reports of the chunk's earlier inputs.
-
-    Exceptions lose their ``__cause__`` and traceback when pickled, so both ride in ``args``
-    (the worker's traceback as a note on ``error``).
-    """
-
-    def __init__(self, reports: list[VerificationReport], error: Exception) -> None:
-        super().__init__(reports, error)
-        self.reports = reports
-        self.error = error
-
-
 def _verify_chunk(chunk: list[BulkItem]) -> list[VerificationReport]:
     verifier = _worker_verifier
     if verifier is None:
         raise RuntimeError("verify_many worker has no verifier (its initializer did not run)")
-    reports: list[VerificationReport] = []
-    try:
-        for item in chunk:
-            reports.append(_verify_one(verifier, item))
-    except Exception as exc:  # a defect: sent to the parent, which raises it in its place
-        import traceback
-
-        exc.add_note("worker traceback (most recent call last):\n"
-                     + "".join(traceback.format_tb(exc.__traceback__)).rstrip())
-        raise _ChunkFailed(reports, _portable(exc)) from exc
-    return reports
-
-
-def _portable(exc: Exception) -> Exception:
-    """``exc`` if it survives the trip to the parent, else a ``RuntimeError`` describing it.
-
-    An exception whose constructor does not take its own ``args`` back fails to unpickle in the
-    parent, which then reports only a broken pool and loses the reports that came before it.
-    (``VCError`` pickles as its constructor call, so typed errors travel as themselves.)
-    """
-    import pickle
-
-    try:
-        pickle.loads(pickle.dumps(exc))
-    except (pickle.PickleError, TypeError, AttributeError, LookupError, ValueError,
-            RecursionError) as problem:  # what pickling, or a constructor fed wrong args, raises
-        portable = RuntimeError(f"{type(exc).__module__}.{type(exc).__qualname__}: {exc}")
-        for note in [*getattr(exc, "__notes__", ()), f"(not picklable: {problem!r})"]:
-            portable.add_note(note)
-        return portable
-    return exc
+    return [_verify_one(verifier, item) for item in chunk]
