@@ -182,10 +182,8 @@ def _chunks(items: Iterator[BulkItem], size: int) -> Iterator[list[BulkItem]]:
 
 def _in_pool(verifier: Verifier, items: Iterator[BulkItem], jobs: int, size: int,
              factory: VerifierFactory | None) -> Iterator[VerificationReport]:
-    import multiprocessing  # ~15 ms of imports with the next lines, only for many inputs
-    from concurrent.futures import Future as _Future
+    import multiprocessing  # ~15 ms of imports with the next line, only for many inputs
     from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
 
     def start() -> Executor:
         if factory is None:
@@ -197,52 +195,69 @@ def _in_pool(verifier: Verifier, items: Iterator[BulkItem], jobs: int, size: int
         return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(),
                                    initializer=_build, initargs=(factory,))
 
-    def submit(chunk: list[BulkItem]) -> Future[list[VerificationReport]]:
+    def lost(item: BulkItem, exc: BaseException) -> VerificationReport:
+        return internal_error_report(item.label, exc)
+
+    yield from isolated_results(start, _verify_chunk, _chunks(items, size), jobs * WINDOW_PER_JOB, lost)
+
+
+def isolated_results(start: Callable[[], Executor], fn: Callable[[list[T]], list[R]],
+                     chunks: Iterable[list[T]], limit: int,
+                     lost: Callable[[T, BaseException], R]) -> Iterator[R]:
+    """``fn(chunk)`` for each chunk, run in a pool that ``start()`` makes, flattened, in order.
+
+    Like :func:`ordered_results` (lazy, at most ``limit`` chunks in flight), but no chunk can
+    take the ones after it down: a chunk whose results cannot be had gives ``lost(item, exc)``
+    for each of its items. When a worker dies (killed, out of memory) it breaks the pool and
+    every chunk in flight with it; the pool is replaced and those chunks run again, and the
+    chunk being read when it broke is retried alone, one item at a time with nothing else in
+    flight, so only the input that kills its worker is lost. A pool that keeps breaking (a
+    verifier factory that fails) is replaced at most :data:`MAX_POOL_RESTARTS` times.
+    """
+    from concurrent.futures import Future
+    from concurrent.futures.process import BrokenProcessPool
+
+    pool = start()
+
+    def submit(chunk: list[T]) -> Future[list[R]]:
         try:
-            return pool.submit(_verify_chunk, chunk)
+            return pool.submit(fn, chunk)
         except (BrokenProcessPool, RuntimeError) as exc:  # a pool that broke, or was shut down
-            failed: Future[list[VerificationReport]] = _Future()
+            failed: Future[list[R]] = Future()
             failed.set_exception(exc)
             return failed
 
-    pool = start()
     restarts = 0
-    # (chunk, retry, future): chunks lost with a broken pool are run again; the one being read
-    # when it broke is retried alone, one item at a time with nothing else in flight (retry is
-    # True), so the input that kills its worker is told apart from those that died with it.
-    # A future of None is submitted when its entry is read.
-    window: deque[tuple[list[BulkItem], bool, Future[list[VerificationReport]] | None]] = deque()
-    limit = jobs * WINDOW_PER_JOB
-    chunks = _chunks(items, size)
+    # (chunk, retry, future); retry: an item being tried alone; None: submit when it is read
+    window: deque[tuple[list[T], bool, Future[list[R]] | None]] = deque()
+    source = iter(chunks)
     try:
         while True:
             quarantine = any(retry for _, retry, _ in window)
             if not quarantine and any(future is None for _, _, future in window):
                 window = deque((c, r, f or submit(c)) for c, r, f in window)
-            while not quarantine and len(window) < limit and (chunk := next(chunks, None)) is not None:
+            while not quarantine and len(window) < limit and (chunk := next(source, None)) is not None:
                 window.append((chunk, False, submit(chunk)))
             if not window:
                 return
             chunk, retry, future = window.popleft()
             try:
-                reports = (future or submit(chunk)).result()
+                results = (future or submit(chunk)).result()
             except BrokenProcessPool as exc:
-                # A worker died (killed, out of memory) and took every chunk in flight with the
-                # pool. A pool that keeps breaking (a factory that fails at start-up) is not
-                # restarted forever: the lost chunks then just get internal.error reports.
-                reports = [internal_error_report(item.label, exc) for item in chunk]
+                results = [lost(item, exc) for item in chunk]
                 if restarts < MAX_POOL_RESTARTS:
                     restarts += 1
                     pool.shutdown(wait=True, cancel_futures=True)
                     pool = start()
-                    pending = [(c, r, None) for c, r, _ in window]
+                    pending: list[tuple[list[T], bool, Future[list[R]] | None]] = [
+                        (c, r, None) for c, r, _ in window]
                     if not retry:
-                        reports = []
+                        results = []
                         pending = [([item], True, None) for item in chunk] + pending
                     window = deque(pending)
-            except Exception as exc:  # noqa: BLE001 - the chunk's reports could not come back
-                reports = [internal_error_report(item.label, exc) for item in chunk]
-            yield from reports
+            except Exception as exc:  # noqa: BLE001 - the chunk's results could not come back
+                results = [lost(item, exc) for item in chunk]
+            yield from results
     finally:
         for _, _, future in window:
             if future is not None:

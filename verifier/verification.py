@@ -111,7 +111,7 @@ def _gate_trust(checks: Iterable[CheckResult], trust: CheckResult) -> CheckResul
     Whether an issuer is on the trust list says nothing about a document that issuer did not
     (provably) sign: a tampered badge must never show a green "trusted issuer".
     """
-    if trust.id != "trust" or trust.status is Status.SKIPPED:
+    if trust.id != "trust":
         return trust
     for check in checks:
         if check.id in ("proof", "issuer") and check.status is not Status.PASSED:

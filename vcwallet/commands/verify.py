@@ -10,21 +10,20 @@ process, because a challenge may be used once and that is remembered per process
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Iterable, Iterator
 from itertools import islice
 from pathlib import Path
 from typing import Any, NamedTuple, TextIO
 
-from verifier.bulk import AUTO_POOL_MIN, CHUNK_SIZE, WINDOW_PER_JOB, ordered_results, usable_cores
+from verifier.bulk import AUTO_POOL_MIN, CHUNK_SIZE, WINDOW_PER_JOB, isolated_results, usable_cores
 from verifier.clock import Clock, FixedClock, SystemClock, parse_datetime
 from verifier.fetch import Fetcher, RequestsFetcher, StaticFetcher
 from verifier.key_lookup import ResolverKeyLookup
 from verifier.policy import Policy
 from verifier.presentation import ChallengeStore, MemoryChallengeStore
-from verifier.rendering import render_text
-from verifier.report import Status
+from verifier.rendering import render_text, safe_text
+from verifier.report import Status, VerificationReport, dumps_json, internal_error_report
 from verifier.trust import TrustList
 from verifier.verification import Verifier
 
@@ -148,12 +147,32 @@ class Outcome(NamedTuple):
 
 def verify_input(verifier: Verifier, args: argparse.Namespace, path: str,
                  data: bytes | None = None) -> Outcome:
-    """Read (unless ``data`` is given), verify and render one input."""
+    """Read (unless ``data`` is given), verify and render one input.
+
+    The per-input boundary of the command: whatever raises while verifying or rendering this
+    input becomes its ``internal.error`` report (design rule: no bare ``except Exception``
+    outside these boundaries), so the inputs after it still get theirs and no traceback is
+    printed (``VCWALLET_DEBUG=1`` prints it on stderr).
+    """
     if data is None:
         try:
             data = _read(path)
         except OSError as exc:
-            return Outcome(None, False, f"cannot read {path}: {exc.strerror or exc}")
+            return Outcome(None, False, f"cannot read {safe_text(path)}: "
+                                        f"{safe_text(exc.strerror or exc)}")
+    try:
+        return _render(args, _verify(verifier, args, path, data))
+    except Exception as exc:  # noqa: BLE001 - the per-input boundary, see above
+        return _render(args, internal_error_report(path, exc))
+
+
+def _render(args: argparse.Namespace, report: VerificationReport) -> Outcome:
+    """The report as printed: one JSON line (valid UTF-8 whatever the input held) or text with
+    control characters and lone surrogates escaped."""
+    return Outcome(dumps_json(report.to_json()) if args.json else render_text(report), report.verified)
+
+
+def _verify(verifier: Verifier, args: argparse.Namespace, path: str, data: bytes) -> VerificationReport:
     if _is_sd_jwt(data):
         # An SD-JWT VC only counts with a key-binding JWT made for this verifier's nonce.
         report = verifier.verify_sd_jwt(data.decode("ascii").strip(), nonce=args.challenge,
@@ -165,8 +184,7 @@ def verify_input(verifier: Verifier, args: argparse.Namespace, path: str,
             report = verifier.verify_credential(data, label=path, recipient=args.recipient)
     else:
         report = verifier.verify_credential(data, label=path, recipient=args.recipient)
-    text = json.dumps(report.to_json(), ensure_ascii=False) if args.json else render_text(report)
-    return Outcome(text, report.verified)
+    return report
 
 
 # -- worker processes -----------------------------------------------------------------------
@@ -207,13 +225,19 @@ def _stdin_or_none(path: str) -> bytes | None:
 
 def verify_in_pool(args: argparse.Namespace, paths: Iterable[str], jobs: int) -> Iterator[Outcome]:
     """Outcomes in input order from ``jobs`` worker processes, at most
-    ``jobs * WINDOW_PER_JOB`` chunks in flight."""
-    from concurrent.futures import ProcessPoolExecutor  # ~15 ms of imports, only for many inputs
+    ``jobs * WINDOW_PER_JOB`` chunks in flight. An input whose outcome cannot come back (its
+    worker died) gets an ``internal.error`` report; the inputs after it are still verified."""
+    from concurrent.futures import Executor, ProcessPoolExecutor  # ~15 ms, only for many inputs
 
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
-                             initargs=(_picklable(args),)) as pool:
-        for outcomes in ordered_results(pool, _verify_chunk, _chunks(paths), jobs * WINDOW_PER_JOB):
-            yield from map(Outcome._make, outcomes)
+    def start() -> Executor:
+        return ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
+                                   initargs=(_picklable(args),))
+
+    def lost(item: tuple[str, bytes | None], exc: BaseException) -> tuple[str | None, bool, str | None]:
+        return tuple(_render(args, internal_error_report(item[0], exc)))  # type: ignore[return-value]
+
+    outcomes = isolated_results(start, _verify_chunk, _chunks(paths), jobs * WINDOW_PER_JOB, lost)
+    yield from map(Outcome._make, outcomes)
 
 
 # -- the command ----------------------------------------------------------------------------
