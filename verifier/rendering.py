@@ -7,6 +7,7 @@ clerk reading a terminal. Advice is keyed by error code, so it stays stable as m
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from .report import CheckResult, Status, VerificationReport
 
@@ -86,6 +87,22 @@ def verdict(report: VerificationReport) -> str:
     if report.verified:
         return "VERIFIED"
     return "NOT VERIFIED — COULD NOT CHECK" if could_not_check(report) else "NOT VERIFIED"
+
+
+#: Codes of checks that could not decide because something needed could not be had.
+_UNCHECKED = ("context.not_found", "did.not_found", "fetch.", "status.unknown", "internal.error")
+
+
+def could_not_check_advice(codes: Iterable[str | None]) -> str:
+    """What to do about a credential that could not be checked, from its problem codes (the
+    first one that says why), for front ends that show a status rather than a report."""
+    for code in codes:
+        if code and code.startswith(_UNCHECKED):
+            tip = advice(code)
+            if tip:
+                return tip
+    return ("Something the check needs could not be had (a vocabulary file, the issuer's "
+            "documents or a status list); check your network and verify again.")
 
 
 def could_not_check(report: VerificationReport) -> bool:

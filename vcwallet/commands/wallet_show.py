@@ -9,10 +9,12 @@ and the report; ``--raw`` writes the exact stored bytes (a JWT, JSON or an image
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Iterator, Mapping
 from typing import Any
+
+from verifier.rendering import safe_text
+from verifier.report import dumps_json
 
 from ..importing import summarize
 from ..wallet import StoredCredential
@@ -172,10 +174,11 @@ def run_show(args: argparse.Namespace) -> int:
             sys.stdout.buffer.flush()
             return 0
         if args.json:
-            print(json.dumps({"summary": stored.summary.to_json(), "credential": stored.view().document,
-                              "report": stored.report}, ensure_ascii=False, indent=2))
+            print(dumps_json({"summary": stored.summary.to_json(), "credential": stored.view().document,
+                              "report": stored.report}, indent=2))
             return 0
-        print(render(stored))
+        # every line may echo the badge: control characters and lone surrogates are escaped
+        print("\n".join(safe_text(line) for line in render(stored).splitlines()))
         return 0
     return guarded("show", body)
 
