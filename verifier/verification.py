@@ -263,6 +263,7 @@ class Verifier:
         else:
             assert first is not None
             skipped = outcome.details.get("notAttempted")
+            details.update({k: v for k, v in first.details.items() if k != "proofs"})
             message = first.message
             if skipped:
                 details["notAttempted"] = skipped
