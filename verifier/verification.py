@@ -116,9 +116,11 @@ def _gate_trust(checks: Iterable[CheckResult], trust: CheckResult) -> CheckResul
     for check in checks:
         if check.id in ("proof", "issuer") and check.status is not Status.PASSED:
             what = "signature" if check.id == "proof" else "issuer's key"
+            how = {Status.FAILED: "did not pass", Status.ERROR: "could not be checked"}.get(
+                check.status, "was not checked")
             return CheckResult("trust", Status.SKIPPED, None,
-                               f"not checked: the {what} did not pass, so the trust list cannot "
-                               "vouch for this content")
+                               f"not checked: the {what} {how}, so the trust list cannot vouch "
+                               "for this content")
     return trust
 
 
