@@ -10,6 +10,7 @@ process, because a challenge may be used once and that is remembered per process
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 from collections.abc import Iterable, Iterator
 from itertools import islice
@@ -23,7 +24,7 @@ from verifier.key_lookup import ResolverKeyLookup
 from verifier.policy import Policy
 from verifier.presentation import ChallengeStore, MemoryChallengeStore
 from verifier.rendering import render_text, safe_text
-from verifier.report import Status, VerificationReport, dumps_json, internal_error_report
+from verifier.report import CheckResult, Status, VerificationReport, dumps_json, internal_error_report
 from verifier.trust import TrustList
 from verifier.verification import Verifier
 
@@ -115,10 +116,22 @@ def build_verifier(args: argparse.Namespace) -> Verifier:
                     trust_list=trust, challenges=challenges)
 
 
+#: The most bytes read from one input (a baked image may be larger than a JSON credential); a
+#: larger file, or an endless one such as /dev/zero, is that input's ``parse.input_too_large``.
+MAX_READ_BYTES = 16 * 1024 * 1024
+
+
 def _read(path: str) -> bytes:
     if path == "-":
-        return sys.stdin.buffer.read()
-    return Path(path).read_bytes()
+        return sys.stdin.buffer.read(MAX_READ_BYTES + 1)
+    with open(path, "rb") as handle:
+        return handle.read(MAX_READ_BYTES + 1)
+
+
+def _too_large(path: str) -> VerificationReport:
+    return VerificationReport(path, "unknown", (CheckResult(
+        "parse", Status.FAILED, "parse.input_too_large",
+        f"the input is larger than {MAX_READ_BYTES // (1024 * 1024)} MiB; it was not read"),))
 
 
 def _is_sd_jwt(data: bytes) -> bool:
@@ -157,9 +170,11 @@ def verify_input(verifier: Verifier, args: argparse.Namespace, path: str,
     if data is None:
         try:
             data = _read(path)
-        except OSError as exc:
-            return Outcome(None, False, f"cannot read {safe_text(path)}: "
-                                        f"{safe_text(exc.strerror or exc)}")
+        except (OSError, ValueError) as exc:  # ValueError: a listed path with a NUL in it
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+            return Outcome(None, False, f"cannot read {safe_text(path)}: {safe_text(reason)}")
+    if len(data) > MAX_READ_BYTES:
+        return _render(args, _too_large(path))
     try:
         return _render(args, _verify(verifier, args, path, data))
     except Exception as exc:  # noqa: BLE001 - the per-input boundary, see above
@@ -220,7 +235,7 @@ def _chunks(paths: Iterable[str]) -> Iterator[list[tuple[str, bytes | None]]]:
 
 
 def _stdin_or_none(path: str) -> bytes | None:
-    return sys.stdin.buffer.read() if path == "-" else None
+    return sys.stdin.buffer.read(MAX_READ_BYTES + 1) if path == "-" else None
 
 
 def verify_in_pool(args: argparse.Namespace, paths: Iterable[str], jobs: int) -> Iterator[Outcome]:
@@ -243,15 +258,28 @@ def verify_in_pool(args: argparse.Namespace, paths: Iterable[str], jobs: int) ->
 # -- the command ----------------------------------------------------------------------------
 
 def _listed_paths(source: str) -> Iterator[str]:
-    """Paths from a file (or stdin), one per line, read lazily; blank lines are skipped."""
-    handle: TextIO = sys.stdin if source == "-" else open(source, encoding="utf-8")
+    """Paths from a file (or stdin), one per line, read lazily; blank lines are skipped.
+
+    Bytes that are not UTF-8 are kept (``surrogateescape``, as the OS gives file names), so a
+    name in another encoding is that path's report or read error, never a crash of the run.
+    """
+    stdin_bytes = getattr(sys.stdin, "buffer", None) if source == "-" else None
+    handle: TextIO
+    if source != "-":
+        handle = open(source, encoding="utf-8", errors="surrogateescape")
+    elif stdin_bytes is not None:
+        handle = io.TextIOWrapper(stdin_bytes, encoding="utf-8", errors="surrogateescape")
+    else:
+        handle = sys.stdin  # already text (a test's StringIO)
     try:
         for line in handle:
             path = line.rstrip("\r\n")
             if path:
                 yield path
     finally:
-        if handle is not sys.stdin:
+        if isinstance(handle, io.TextIOWrapper) and source == "-":
+            handle.detach()  # leave sys.stdin's buffer open
+        elif handle is not sys.stdin:
             handle.close()
 
 

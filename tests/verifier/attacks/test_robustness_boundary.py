@@ -278,3 +278,26 @@ def test_import_boundary_keeps_wallet_failures_fatal() -> None:
 
 def test_codes_helper_shape(good: Any) -> None:
     assert codes(verifier().verify_credential(good))["proof"] == ("passed", None)
+
+
+# -- odd inputs to the command line --------------------------------------------------------------
+
+def test_cli_odd_paths_never_stop_the_run(tmp_path: Path, good: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    """A listed path that is not UTF-8, one with a NUL, a folder and an endless file each get
+    their own error; the good inputs around them are all verified."""
+    from vcwallet.cli import main
+
+    paths = _write(tmp_path, good, good, count=3)
+    listing = tmp_path / "list.txt"
+    listing.write_bytes(b"\n".join([paths[0].encode(), b"/no/such/\xff\xfe.json", paths[1].encode(),
+                                    b"bad\x00name.json", str(tmp_path).encode(), b"/dev/zero",
+                                    paths[2].encode()]) + b"\n")
+    code = main(["verify", "--offline", "--json", "--now", "2026-11-23T12:00:00Z",
+                 "--paths-from", str(listing)])
+    out = capsys.readouterr()
+    lines = [json.loads(line) for line in out.out.splitlines()]
+    assert [(line["input"], line["verified"]) for line in lines] == [
+        (paths[0], True), (paths[1], True), ("/dev/zero", False), (paths[2], True)]
+    assert lines[2]["checks"][0]["code"] == "parse.input_too_large"
+    assert code == 2  # unreadable inputs: a usage-level problem, reported on stderr
+    assert out.err.count("cannot read") == 3 and "\\udcff\\udcfe" in out.err and "Traceback" not in out.err
