@@ -211,7 +211,8 @@ def isolated_results(start: Callable[[], Executor], fn: Callable[[list[T]], list
     for each of its items. When a worker dies (killed, out of memory) it breaks the pool and
     every chunk in flight with it; the pool is replaced and those chunks run again, and the
     chunk being read when it broke is retried alone, one item at a time with nothing else in
-    flight, so only the input that kills its worker is lost. A pool that keeps breaking (a
+    flight, so only the input that kills its worker is lost (a chunk that fails otherwise, say
+    an item that cannot be pickled, is retried item by item too). A pool that keeps breaking (a
     verifier factory that fails) is replaced at most :data:`MAX_POOL_RESTARTS` times.
     """
     from concurrent.futures import Future
@@ -256,7 +257,12 @@ def isolated_results(start: Callable[[], Executor], fn: Callable[[list[T]], list
                         pending = [([item], True, None) for item in chunk] + pending
                     window = deque(pending)
             except Exception as exc:  # noqa: BLE001 - the chunk's results could not come back
+                # (an item that does not pickle, a result that cannot be sent): try its items
+                # one by one, so only the one at fault is lost
                 results = [lost(item, exc) for item in chunk]
+                if not retry and len(chunk) > 1:
+                    results = []
+                    window.extendleft(([item], True, None) for item in reversed(chunk))
             yield from results
     finally:
         for _, _, future in window:

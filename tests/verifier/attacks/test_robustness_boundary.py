@@ -301,3 +301,17 @@ def test_cli_odd_paths_never_stop_the_run(tmp_path: Path, good: Any, capsys: pyt
     assert lines[2]["checks"][0]["code"] == "parse.input_too_large"
     assert code == 2  # unreadable inputs: a usage-level problem, reported on stderr
     assert out.err.count("cannot read") == 3 and "\\udcff\\udcfe" in out.err and "Traceback" not in out.err
+
+
+def test_an_item_that_cannot_reach_a_worker_costs_only_itself(good: Any) -> None:
+    """Sent to a worker, an item that does not pickle fails its whole chunk; its neighbours are
+    retried one by one and verified."""
+    items: list[Any] = [BulkItem(f"in-{n}", json.dumps(good)) for n in range(7)]
+    items[4] = BulkItem("in-4", {"@context": lambda: None})  # a Mapping, but not picklable
+    reports = list(verifier().verify_many(items, jobs=2, chunk_size=3))
+    assert [r.input for r in reports] == [f"in-{n}" for n in range(7)]
+    assert [r.verified for r in reports] == [True] * 4 + [False] + [True] * 2
+    assert reports[4].checks[0].code == "internal.error"
+    # twin: in this process the same item is just bad input, with its own code
+    alone = verifier().verify_credential(items[4].data)
+    assert alone.check("context").code == "format.invalid_context"
