@@ -19,7 +19,7 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Input, ProgressBar, Static
 
 from verifier.errors import VCError
-from verifier.rendering import TITLES, safe_text
+from verifier.rendering import TITLES, could_not_check, safe_text
 from verifier.report import CheckResult, Status, VerificationReport
 from verifier.verification import observe_checks
 
@@ -388,5 +388,7 @@ def _refusal(report: VerificationReport | None, reason: str | None) -> VCError:
     if report is not None:
         failed = next((c for c in report.checks if c.code and c.status.value in ("failed", "error")), None)
         if failed is not None and failed.code is not None:
-            return VCError(failed.code, f"{failed.message} (a badge that does not verify is not stored)")
+            why = ("it could not be checked, which does not make it invalid; it was not stored"
+                   if could_not_check(report) else "a badge that does not verify is not stored")
+            return VCError(failed.code, f"{safe_text(failed.message)} ({why})")
     return VCError("parse.unknown_format", reason or "not a credential this wallet can store")
