@@ -114,7 +114,8 @@ def render(stored: StoredCredential) -> str:
     document = view.document or {}
     extra = summary.extra
     flag = ", FLAGGED: imported although it did not verify" if summary.flagged else ""
-    lines = [f"{label_of(summary)}  [{summary.status}{flag}]", f"  wallet id:     {summary.id}"]
+    status = "could not check" if summary.status == "unknown" else summary.status
+    lines = [f"{label_of(summary)}  [{status}{flag}]", f"  wallet id:     {summary.id}"]
     if summary.credential_id:
         lines.append(f"  credential id: {summary.credential_id}")
     lines.append(f"  format:        {summary.format}")
