@@ -17,10 +17,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TypeVar
 
 from verifier import baked
 from verifier.data_model import ENVELOPED, enveloped_token, type_names
@@ -30,6 +30,7 @@ from verifier.jcs import canonicalize
 from verifier.json_reader import loads
 from verifier.multibase import b64url_decode, b64url_encode
 from verifier.ob2 import is_ob2
+from verifier.report import VerificationReport, internal_error_report
 from verifier.vc_jwt import decode_vc_jwt, looks_like_jwt
 
 #: The largest single file or response read for import.
@@ -158,6 +159,36 @@ def _read_url(url: str, fetcher: Fetcher | None, max_bytes: int) -> list[ImportI
                            details={"status": response.status})
         return [ImportItem(b"", url, error=error)]
     return expand(bytes(response.body), url)
+
+
+# -- one bad input never hurts the next ----------------------------------------------------------
+
+_Result = TypeVar("_Result")
+
+
+def import_each(items: list[ImportItem], add: Callable[[ImportItem], _Result],
+                failed: Callable[[ImportItem, VCError, VerificationReport], _Result],
+                keep: tuple[type[BaseException], ...] = ()) -> Iterator[_Result]:
+    """``add(item)`` for each item, in order; a defect while importing one item becomes
+    ``failed(item, error, report)`` (code ``internal.error``, the exception type in details) and
+    the items after it are still imported.
+
+    This is the per-input boundary of wallet import (design rule: no bare ``except Exception``
+    outside these boundaries). ``keep`` names the exceptions that are not about one input and
+    must stop the import (the wallet file itself failing), as before.
+    """
+    for item in items:
+        try:
+            result = add(item)
+        except keep:
+            raise
+        except Exception as exc:  # noqa: BLE001 - the per-input boundary, see above
+            kind = type(exc).__name__
+            error = VCError("internal.error", f"importing this input hit an internal error ({kind}); "
+                            "it was not stored, the other inputs are not affected",
+                            details={"exception": kind})
+            result = failed(item, error, internal_error_report(item.source, exc))
+        yield result
 
 
 # -- presentations ---------------------------------------------------------------------------

@@ -348,7 +348,9 @@ class CheckReport:
 
 
 def _json_bytes(value: Any) -> bytes:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    # backslashreplace: a lone surrogate (from a file name or the credential's JSON) becomes its
+    # \uXXXX escape, which is valid JSON and reads back as the same string
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "backslashreplace")
 
 
 def _json_record(data: bytes) -> dict[str, Any]:
@@ -584,8 +586,14 @@ class Wallet:
         fetcher = fetcher or getattr(self.verifier, "fetcher", None)
         items = importing.read_source(source, fetcher=fetcher, stdin=stdin)
         results = []
-        for n, item in enumerate(items, 1):
-            result = self.add_item(item, force=force)
+
+        def failed(item: ImportItem, error: VCError, report: VerificationReport) -> ImportResult:
+            return ImportResult("refused", item.source, reason="internal_error", error=error,
+                                report=report, presentation=item.presentation)
+
+        added = importing.import_each(items, lambda item: self.add_item(item, force=force), failed,
+                                      keep=(WalletError,))
+        for n, result in enumerate(added, 1):
             results.append(result)
             if progress is not None:
                 progress(n, len(items), result)

@@ -18,9 +18,12 @@ How the work is split:
   being shared if they did. Instead either the workers are forked and inherit the caller's
   verifier as it is, or the caller gives a picklable ``factory`` that each worker calls once.
 
-Fail closed: ``verify_credential`` turns bad input into a failed check, so one bad item never
-stops the batch. If verification raises anyway (a defect), the exception comes out of the
-generator at that item's place, with a note naming the item; it is never skipped silently.
+Fail closed, and one bad input never hurts the next: ``verify_credential`` turns bad input into
+failed checks, and a defect that raises anyway becomes that item's report, an ``error`` with
+code ``internal.error`` and the exception's type in its details (``_verify_one`` is a per-input
+boundary). A chunk that cannot come back at all (its worker process died, or its reports could
+not be sent) gives each of its items that report too, and a pool broken by a dead worker is
+replaced, so the items after it are still verified. Nothing is skipped silently.
 """
 
 from __future__ import annotations
@@ -31,10 +34,11 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from itertools import chain, islice
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
+from .report import VerificationReport, internal_error_report
+
 if TYPE_CHECKING:
     from concurrent.futures import Executor, Future
 
-    from .report import VerificationReport
     from .verification import Verifier
 
 #: Inputs per task sent to a worker (see the module docstring for why 16).
@@ -42,6 +46,9 @@ CHUNK_SIZE = 16
 #: Chunks in flight per worker: enough to keep workers fed while the consumer reads; this and
 #: ``CHUNK_SIZE`` bound how many inputs are held at once.
 WINDOW_PER_JOB = 4
+#: How often a pool broken by a dead worker is replaced in one run before lost chunks simply
+#: get ``internal.error`` reports (a worker that dies at start-up would otherwise loop).
+MAX_POOL_RESTARTS = 8
 #: With ``jobs`` left to its default, fewer inputs than this are verified in this process:
 #: starting workers (each builds a verifier and loads its contexts, about 0.2 s for the CLI's)
 #: costs more than it saves for them. ``vcwallet verify`` uses the same threshold.
@@ -139,11 +146,16 @@ def _labelled(items: Iterator[CredentialData | BulkItem]) -> Iterator[BulkItem]:
 
 
 def _verify_one(verifier: Verifier, item: BulkItem) -> VerificationReport:
+    """One item's report, whatever happens: the per-input boundary of bulk verification.
+
+    ``Verifier.verify_credential`` has its own boundary; this one also covers a subclass or a
+    stand-in verifier that raises (design rule: no bare ``except Exception`` outside these
+    per-input boundaries).
+    """
     try:
         return verifier.verify_credential(item.data, label=item.label)
-    except Exception as exc:  # a defect, not bad input: re-raised, only annotated
-        exc.add_note(f"verify_many: raised while verifying {item.label}")
-        raise
+    except Exception as exc:  # noqa: BLE001 - a defect becomes this item's report, see above
+        return internal_error_report(item.label, exc)
 
 
 def _in_process(verifier: Verifier, items: Iterator[BulkItem]) -> Iterator[VerificationReport]:
@@ -173,22 +185,89 @@ def _in_pool(verifier: Verifier, items: Iterator[BulkItem], jobs: int, size: int
     import multiprocessing  # ~15 ms of imports with the next line, only for many inputs
     from concurrent.futures import ProcessPoolExecutor
 
-    if factory is None:
-        # Forked children get the verifier through initargs without pickling: a fork-started
-        # Process keeps its arguments in the copied memory. Each worker then has its own copy,
-        # so nothing (a status cache, a challenge store) is shared back with this process.
-        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
-                                   initializer=_adopt, initargs=(verifier,))
-    else:
-        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(),
+    def start() -> Executor:
+        if factory is None:
+            # Forked children get the verifier through initargs without pickling: a fork-started
+            # Process keeps its arguments in the copied memory. Each worker then has its own
+            # copy, so nothing (a status cache, a challenge store) is shared back with this one.
+            return ProcessPoolExecutor(max_workers=jobs, initializer=_adopt, initargs=(verifier,),
+                                       mp_context=multiprocessing.get_context("fork"))
+        return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(),
                                    initializer=_build, initargs=(factory,))
+
+    def lost(item: BulkItem, exc: BaseException) -> VerificationReport:
+        return internal_error_report(item.label, exc)
+
+    yield from isolated_results(start, _verify_chunk, _chunks(items, size), jobs * WINDOW_PER_JOB, lost)
+
+
+def isolated_results(start: Callable[[], Executor], fn: Callable[[list[T]], list[R]],
+                     chunks: Iterable[list[T]], limit: int,
+                     lost: Callable[[T, BaseException], R]) -> Iterator[R]:
+    """``fn(chunk)`` for each chunk, run in a pool that ``start()`` makes, flattened, in order.
+
+    Like :func:`ordered_results` (lazy, at most ``limit`` chunks in flight), but no chunk can
+    take the ones after it down: a chunk whose results cannot be had gives ``lost(item, exc)``
+    for each of its items. When a worker dies (killed, out of memory) it breaks the pool and
+    every chunk in flight with it; the pool is replaced and those chunks run again, and the
+    chunk being read when it broke is retried alone, one item at a time with nothing else in
+    flight, so only the input that kills its worker is lost (a chunk that fails otherwise, say
+    an item that cannot be pickled, is retried item by item too). A pool that keeps breaking (a
+    verifier factory that fails) is replaced at most :data:`MAX_POOL_RESTARTS` times.
+    """
+    from concurrent.futures import Future
+    from concurrent.futures.process import BrokenProcessPool
+
+    pool = start()
+
+    def submit(chunk: list[T]) -> Future[list[R]]:
+        try:
+            return pool.submit(fn, chunk)
+        except (BrokenProcessPool, RuntimeError) as exc:  # a pool that broke, or was shut down
+            failed: Future[list[R]] = Future()
+            failed.set_exception(exc)
+            return failed
+
+    restarts = 0
+    # (chunk, retry, future); retry: an item being tried alone; None: submit when it is read
+    window: deque[tuple[list[T], bool, Future[list[R]] | None]] = deque()
+    source = iter(chunks)
     try:
-        for reports in ordered_results(pool, _verify_chunk, _chunks(items, size), jobs * WINDOW_PER_JOB):
-            yield from reports
-    except _ChunkFailed as failed:
-        yield from failed.reports  # the inputs before the defective one still get their reports
-        raise failed.error from None
+        while True:
+            quarantine = any(retry for _, retry, _ in window)
+            if not quarantine and any(future is None for _, _, future in window):
+                window = deque((c, r, f or submit(c)) for c, r, f in window)
+            while not quarantine and len(window) < limit and (chunk := next(source, None)) is not None:
+                window.append((chunk, False, submit(chunk)))
+            if not window:
+                return
+            chunk, retry, future = window.popleft()
+            try:
+                results = (future or submit(chunk)).result()
+            except BrokenProcessPool as exc:
+                results = [lost(item, exc) for item in chunk]
+                if restarts < MAX_POOL_RESTARTS:
+                    restarts += 1
+                    pool.shutdown(wait=True, cancel_futures=True)
+                    pool = start()
+                    pending: list[tuple[list[T], bool, Future[list[R]] | None]] = [
+                        (c, r, None) for c, r, _ in window]
+                    if not retry:
+                        results = []
+                        pending = [([item], True, None) for item in chunk] + pending
+                    window = deque(pending)
+            except Exception as exc:  # noqa: BLE001 - the chunk's results could not come back
+                # (an item that does not pickle, a result that cannot be sent): try its items
+                # one by one, so only the one at fault is lost
+                results = [lost(item, exc) for item in chunk]
+                if not retry and len(chunk) > 1:
+                    results = []
+                    window.extendleft(([item], True, None) for item in reversed(chunk))
+            yield from results
     finally:
+        for _, _, future in window:
+            if future is not None:
+                future.cancel()
         pool.shutdown(wait=True, cancel_futures=True)
 
 
@@ -209,51 +288,8 @@ def _build(factory: VerifierFactory) -> None:
     _worker_verifier = factory()
 
 
-class _ChunkFailed(Exception):
-    """A defect in a worker, carried home with the reports of the chunk's earlier inputs.
-
-    Exceptions lose their ``__cause__`` and traceback when pickled, so both ride in ``args``
-    (the worker's traceback as a note on ``error``).
-    """
-
-    def __init__(self, reports: list[VerificationReport], error: Exception) -> None:
-        super().__init__(reports, error)
-        self.reports = reports
-        self.error = error
-
-
 def _verify_chunk(chunk: list[BulkItem]) -> list[VerificationReport]:
     verifier = _worker_verifier
     if verifier is None:
         raise RuntimeError("verify_many worker has no verifier (its initializer did not run)")
-    reports: list[VerificationReport] = []
-    try:
-        for item in chunk:
-            reports.append(_verify_one(verifier, item))
-    except Exception as exc:  # a defect: sent to the parent, which raises it in its place
-        import traceback
-
-        exc.add_note("worker traceback (most recent call last):\n"
-                     + "".join(traceback.format_tb(exc.__traceback__)).rstrip())
-        raise _ChunkFailed(reports, _portable(exc)) from exc
-    return reports
-
-
-def _portable(exc: Exception) -> Exception:
-    """``exc`` if it survives the trip to the parent, else a ``RuntimeError`` describing it.
-
-    An exception whose constructor does not take its own ``args`` back fails to unpickle in the
-    parent, which then reports only a broken pool and loses the reports that came before it.
-    (``VCError`` pickles as its constructor call, so typed errors travel as themselves.)
-    """
-    import pickle
-
-    try:
-        pickle.loads(pickle.dumps(exc))
-    except (pickle.PickleError, TypeError, AttributeError, LookupError, ValueError,
-            RecursionError) as problem:  # what pickling, or a constructor fed wrong args, raises
-        portable = RuntimeError(f"{type(exc).__module__}.{type(exc).__qualname__}: {exc}")
-        for note in [*getattr(exc, "__notes__", ()), f"(not picklable: {problem!r})"]:
-            portable.add_note(note)
-        return portable
-    return exc
+    return [_verify_one(verifier, item) for item in chunk]

@@ -32,6 +32,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import urlsplit
 
+from .clock import utc_instant, xsd_year
 from .errors import KeyFormatError, ParseError
 from .multibase import b64url_decode, decode_base58btc
 from .report import CheckResult, Status
@@ -137,7 +138,7 @@ def vc_version(document: Mapping[str, Any]) -> str | None:
 
 
 _DATETIME = re.compile(
-    r"(?P<y>[0-9]{4})-(?P<mo>[0-9]{2})-(?P<d>[0-9]{2})"
+    r"(?P<sign>-?)(?P<y>[0-9]{4,})-(?P<mo>[0-9]{2})-(?P<d>[0-9]{2})"
     r"T(?P<h>[0-9]{2}):(?P<mi>[0-9]{2}):(?P<s>[0-9]{2})(?:\.(?P<f>[0-9]+))?"
     r"(?P<tz>Z|[+-][0-9]{2}:[0-9]{2})?")
 
@@ -147,7 +148,10 @@ def parse_date_time(value: object, *, require_timezone: bool = True) -> datetime
 
     Stricter than ``datetime.fromisoformat`` on purpose: ``T`` and ``Z`` upper case, seconds
     present, ASCII digits, zone within ±14:00. ``24:00:00`` is the next midnight, as XML Schema
-    says. A missing zone (allowed only for VCDM 1.1 dates) is taken as UTC. Raises ``ValueError``.
+    says. A missing zone (allowed only for VCDM 1.1 dates) is taken as UTC. Years outside 1-9999
+    (XML Schema allows them) are read and clamped to :data:`verifier.clock.END_OF_TIME` /
+    ``START_OF_TIME``, so comparisons with the clock keep their meaning and nothing overflows.
+    Raises ``ValueError``.
     """
     if not isinstance(value, str):
         raise ValueError("a date must be a string")
@@ -170,14 +174,11 @@ def parse_date_time(value: object, *, require_timezone: bool = True) -> datetime
             raise ValueError(f"{value!r}: time zone offset out of range")
         zone = timezone(sign * timedelta(hours=tz_hours, minutes=tz_minutes))
     try:
-        parsed = datetime(int(match["y"]), int(match["mo"]), int(match["d"]),
-                          0 if end_of_day else hour, minute, second,
-                          int((fraction + "000000")[:6]), tzinfo=zone)
-        if end_of_day:
-            parsed += timedelta(days=1)
-        return parsed.astimezone(UTC)
+        return utc_instant(xsd_year(match["sign"], match["y"]), int(match["mo"]), int(match["d"]),
+                           0 if end_of_day else hour, minute, second,
+                           int((fraction + "000000")[:6]), zone, next_day=end_of_day)
     except (ValueError, OverflowError) as exc:
-        raise ValueError(f"{value!r} is not a real date and time: {exc}") from None
+        raise ValueError(f"{value[:60]!r} is not a real date and time: {exc}") from None
 
 
 def iso(moment: datetime) -> str:

@@ -86,6 +86,7 @@ CODES: dict[str, str] = {
     "proof.chain_error": "A proof set or previousProof chain is broken.",
     "proof.issuer_key_mismatch": "The signing key is not controlled by the issuer.",
     "proof.options_invalid": "Proof options for signing are invalid.",
+    "proof.too_many": "The document carries more proofs than the verifier checks (16 by default).",
     # validity
     "validity.expired": "The credential's validUntil/expirationDate has passed.",
     "validity.not_yet_valid": "The credential's validFrom/issuanceDate is in the future.",
@@ -172,6 +173,7 @@ CODES: dict[str, str] = {
     "wallet.ambiguous_id": "A short record id matches more than one record; give more characters.",
     "io.file_error": "A file could not be read or written (missing, a folder, no permission, disk full).",
     "app.internal_error": "Something failed inside vcwallet; the action was not completed.",
+    "internal.error": "Verifying this input hit a defect in the verifier; it could not be checked (the exception type is in details).",
 }
 
 

@@ -26,3 +26,5 @@ class Policy:
     require_subject_binding: bool = False
     #: The largest input read, in bytes.
     max_input_bytes: int = 4 * 1024 * 1024
+    #: The most proofs one document may carry (a proof set or chain); more is ``proof.too_many``.
+    max_proofs: int = 16

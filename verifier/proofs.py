@@ -19,10 +19,14 @@ from urllib.parse import urlsplit
 from .clock import Clock, parse_datetime
 from .errors import DidError, FetchError, ProofError, VCError
 from .keys import Ed25519KeyPair, Ed25519PublicKey
-from .suites.base import DocumentLoader, SuiteRegistry, check_signature, sign, strip_proof
+from .suites.base import DocumentLoader, HashCache, SuiteRegistry, check_signature, sign, strip_proof
 
 #: How far in the future ``proof.created`` may be before it is refused (clock skew).
 CREATED_SKEW = timedelta(minutes=5)
+#: The most proofs one document may carry. Real credentials carry one, sometimes two or three
+#: (a proof set, a chain); each proof costs a key resolution and a signature check, so the cap
+#: keeps a document with thousands of proofs from costing thousands of them.
+DEFAULT_MAX_PROOFS = 16
 
 
 @dataclass(frozen=True)
@@ -70,7 +74,12 @@ class ProofResult:
 
 @dataclass(frozen=True)
 class ProofOutcome:
-    """All proofs of one document."""
+    """All proofs of one document.
+
+    ``results`` holds the proofs that were checked, in document order. Checking stops at the
+    first proof that fails, so a failed result is always the last one; the proofs after it are
+    not attempted and ``details["notAttempted"]`` counts them.
+    """
 
     results: tuple[ProofResult, ...]
     error: VCError | None = None  # a problem with the proof container itself
@@ -87,14 +96,20 @@ class ProofOutcome:
         return next((r.error for r in self.results if r.error is not None), None)
 
 
-def proofs_of(document: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """The document's proofs as a list; coded errors for a missing or malformed container."""
+def proofs_of(document: Mapping[str, Any], max_proofs: int | None = None) -> list[dict[str, Any]]:
+    """The document's proofs as a list; coded errors for a missing or malformed container, and
+    ``proof.too_many`` for more than ``max_proofs``."""
     if "proof" not in document or document["proof"] is None:
         raise ProofError("proof.missing", "the document has no proof", "$.proof")
     raw = document["proof"]
     items = raw if isinstance(raw, list) else [raw]
     if not items:
         raise ProofError("proof.missing", "the proof list is empty", "$.proof")
+    if max_proofs is not None and len(items) > max_proofs:
+        raise ProofError("proof.too_many",
+                         f"the document carries {len(items)} proofs; at most {max_proofs} are "
+                         "checked, so none was", "$.proof",
+                         details={"count": len(items), "limit": max_proofs})
     for i, item in enumerate(items):
         if not isinstance(item, dict):
             where = "$.proof" if not isinstance(raw, list) else f"$.proof[{i}]"
@@ -128,14 +143,26 @@ def _check_vm_syntax(proof: Mapping[str, Any], where: str) -> str:
 
 
 class ProofChecker:
-    """Verifies every proof on a document with the suites, keys and clock it is given."""
+    """Verifies every proof on a document with the suites, keys and clock it is given.
+
+    A document's proofs share their work: each distinct signed input (the unsecured document,
+    or it plus the proofs a ``previousProof`` names) is canonicalized once for all of them, and
+    one RDFC work budget (``max_work``, default the canonicalizer's) covers the whole document.
+    At most ``max_proofs`` proofs are accepted (``proof.too_many``), and checking stops at the
+    first proof that fails.
+    """
 
     def __init__(self, suites: SuiteRegistry, keys: KeyLookup, clock: Clock,
-                 document_loader: DocumentLoader) -> None:
+                 document_loader: DocumentLoader, *, max_proofs: int = DEFAULT_MAX_PROOFS,
+                 max_work: int | None = None) -> None:
+        if max_proofs < 1:
+            raise ValueError("max_proofs must be at least 1")
         self.suites = suites
         self.keys = keys
         self.clock = clock
         self.document_loader = document_loader
+        self.max_proofs = max_proofs
+        self.max_work = max_work
 
     def _check_options(self, proof: Mapping[str, Any], purpose: str, where: str,
                        challenge: str | None, domain: str | None) -> None:
@@ -175,24 +202,28 @@ class ProofChecker:
     def verify(self, document: Mapping[str, Any], *, purpose: str = "assertionMethod",
                expected_controller: str | None = None, challenge: str | None = None,
                domain: str | None = None) -> ProofOutcome:
-        """Check every proof of ``document``; never raises for bad input."""
+        """Check the proofs of ``document`` in order, stopping at the first that fails; never
+        raises for bad input."""
         try:
-            proofs = proofs_of(document)
+            proofs = proofs_of(document, self.max_proofs)
         except ProofError as exc:
             return ProofOutcome(results=(), error=exc)
         single = not isinstance(document.get("proof"), list)
         by_id = {p["id"]: p for p in proofs if isinstance(p.get("id"), str)}
-        unsecured = strip_proof(document)
+        shared = _SharedWork(strip_proof(document), by_id, HashCache(self.max_work))
         results: list[ProofResult] = []
         for index, proof in enumerate(proofs):
             where = "$.proof" if single else f"$.proof[{index}]"
-            results.append(self._verify_one(unsecured, proof, index, where, by_id, purpose,
-                                            expected_controller, challenge, domain))
+            result = self._verify_one(shared, proof, index, where, purpose,
+                                      expected_controller, challenge, domain)
+            results.append(result)
+            if result.error is not None and index + 1 < len(proofs):
+                return ProofOutcome(results=tuple(results),
+                                    details={"notAttempted": len(proofs) - index - 1})
         return ProofOutcome(results=tuple(results))
 
-    def _verify_one(self, unsecured: Mapping[str, Any], proof: dict[str, Any], index: int,
-                    where: str, by_id: Mapping[str, dict[str, Any]], purpose: str,
-                    expected_controller: str | None, challenge: str | None,
+    def _verify_one(self, shared: _SharedWork, proof: dict[str, Any], index: int, where: str,
+                    purpose: str, expected_controller: str | None, challenge: str | None,
                     domain: str | None) -> ProofResult:
         suite_name = str(proof.get("cryptosuite") or proof.get("type"))
         vm_id: str | None = None
@@ -201,29 +232,51 @@ class ProofChecker:
             suite = self.suites.for_proof(proof)
             vm_id = _check_vm_syntax(proof, where)
             self._check_options(proof, purpose, where, challenge, domain)
-            previous = _previous_ids(proof, where)
-            input_doc: Mapping[str, Any] = unsecured
-            if previous:
-                missing = [p for p in previous if p not in by_id]
-                if missing:
-                    raise ProofError("proof.chain_error",
-                                     f"previousProof {missing[0]!r} is not in this document",
-                                     f"{where}.previousProof")
-                input_doc = dict(unsecured)
-                matching = [by_id[p] for p in previous]
-                input_doc["proof"] = matching
+            input_doc = shared.input_for(_previous_ids(proof, where), where)
             binding = self.keys.lookup(vm_id, purpose=purpose,
                                        expected_controller=expected_controller)
             if binding.public_key is None:
                 raise binding.problem or DidError("vm.not_found", "no key for this proof",
                                                   f"{where}.verificationMethod")
             check_signature(suite, input_doc, proof, binding.public_key,
-                            document_loader=self.document_loader)
+                            document_loader=self.document_loader, cache=shared.cache)
         except (ProofError, DidError, FetchError) as exc:
             return ProofResult(index, suite_name, vm_id, _located(exc, where), binding)
         except VCError as exc:  # canonicalization, context and key-format errors
             return ProofResult(index, suite_name, vm_id, exc, binding)
         return ProofResult(index, suite_name, vm_id, None, binding)
+
+
+class _SharedWork:
+    """The signed inputs of one document's proofs, built once each, and their hash cache."""
+
+    def __init__(self, unsecured: dict[str, Any], by_id: Mapping[str, dict[str, Any]],
+                 cache: HashCache) -> None:
+        self.unsecured = unsecured
+        self.by_id = by_id
+        self.cache = cache
+        self._chained: dict[tuple[str, ...], dict[str, Any]] = {}
+
+    def input_for(self, previous: list[str], where: str) -> Mapping[str, Any]:
+        """The document a proof signs: the unsecured document, plus the proofs it chains to.
+
+        The same object for every proof that signs the same input, so the cache canonicalizes
+        it once.
+        """
+        if not previous:
+            return self.unsecured
+        key = tuple(previous)
+        found = self._chained.get(key)
+        if found is None:
+            missing = [p for p in previous if p not in self.by_id]
+            if missing:
+                raise ProofError("proof.chain_error",
+                                 f"previousProof {missing[0]!r} is not in this document",
+                                 f"{where}.previousProof")
+            found = dict(self.unsecured)
+            found["proof"] = [self.by_id[p] for p in previous]
+            self._chained[key] = found
+        return found
 
 
 def _located(exc: VCError, where: str) -> VCError:

@@ -6,6 +6,9 @@ clerk reading a terminal. Advice is keyed by error code, so it stays stable as m
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
+
 from .report import CheckResult, Status, VerificationReport
 
 MARKS = {Status.PASSED: "✔", Status.FAILED: "✘", Status.ERROR: "!", Status.SKIPPED: "-",
@@ -25,8 +28,9 @@ ADVICE = {
     "format.": "The credential does not follow the VC data model; ask the issuer to reissue it.",
     "context.not_allowed": "It uses a vocabulary that is not on the pinned list; do not accept it "
                            "unless you know why.",
-    "context.not_found": "Add the context files with 'vcwallet contexts import DIR' or allow the "
-                         "network once with 'vcwallet contexts fetch'.",
+    "context.not_found": "Could not check, not invalid: a vocabulary file is missing here. Run "
+                         "'vcwallet contexts fetch' once (or 'vcwallet contexts import DIR'), or "
+                         "pass --contexts DIR, then verify again.",
     "context.": "Its vocabulary could not be loaded safely, so what was signed is unclear.",
     "jsonld.": "Part of the credential would not be covered by the signature; treat it as forged.",
     "canonicalization.": "The credential is built to exhaust verifiers; treat it as hostile.",
@@ -34,14 +38,18 @@ ADVICE = {
     "proof.": "The signature is missing or unusable. Do not accept the credential as proof.",
     "vm.controller_mismatch": "It was signed by someone other than the issuer it names: a forgery.",
     "vm.": "The signing key is not one the issuer has published for issuing.",
-    "did.": "The issuer's identity document could not be retrieved; try again later.",
-    "fetch.": "A document needed for the check could not be fetched; try again later or offline "
-              "with --url-map.",
+    "did.not_found": "Could not check, not invalid: the issuer's identity document could not be "
+                     "retrieved. Check your network and try again (offline: --url-map).",
+    "did.": "The issuer's identity document is unusable for checking this credential.",
+    "fetch.": "Could not check, not invalid: a document needed for the check could not be fetched. "
+              "Check your network and try again later (offline: --url-map).",
     "validity.expired": "It has expired. It may still show the person earned it at the time.",
     "validity.not_yet_valid": "It is not valid yet; check its start date.",
     "validity.": "Its dates are inconsistent.",
     "status.revoked": "The issuer has revoked it. Do not accept it.",
     "status.suspended": "The issuer has suspended it; ask the issuer or the holder why.",
+    "status.unknown": "Could not check the revocation status (the list could not be fetched or "
+                      "verified); check your network and try again. Do not accept it until then.",
     "status.": "Its revocation status is unknown; it cannot be accepted until that is checked.",
     "trust.": "The issuer is not on your trust list; decide whether you know and accept them.",
     "openbadges.recipient_mismatch": "The badge was not issued to the person you named.",
@@ -57,7 +65,65 @@ ADVICE = {
                                        "who the badge was issued to.",
     "presentation.": "The presentation does not answer your request; ask the holder for a new one.",
     "jwt.": "The token's signature or header is unsafe or invalid. Do not accept it.",
+    "internal.error": "Could not check this input because of a defect in vcwallet (not in the "
+                      "file). Other inputs are unaffected; please report it (VCWALLET_DEBUG=1 "
+                      "shows the details).",
 }
+
+#: What must never reach a terminal raw from a report (all of it may echo the input): C0 controls
+#: (ESC starts terminal escape sequences, BEL, CR rewrites the line), DEL, C1 controls (U+009B is
+#: a one-character CSI), lone surrogates (not text; printing them crashes a UTF-8 stream), the
+#: line/paragraph separators and the bidi overrides and isolates (text that shows in another order
+#: than it reads). They are shown as escapes instead: ``\x1b``, ``\u202e``, ``\ud800``.
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def safe_text(value: object) -> str:
+    """``value`` as one line of text that is safe to print on a terminal (see ``_UNSAFE``)."""
+    return _UNSAFE.sub(_escape, str(value))
+
+
+def verdict(report: VerificationReport) -> str:
+    """``VERIFIED``, ``NOT VERIFIED``, or ``NOT VERIFIED — COULD NOT CHECK`` when nothing failed
+    but something could not be decided (a missing context, an unreachable DID document or status
+    list): that is no verdict on the credential, and must not read as "invalid"."""
+    if report.verified:
+        return "VERIFIED"
+    return "NOT VERIFIED — COULD NOT CHECK" if could_not_check(report) else "NOT VERIFIED"
+
+
+#: Codes of checks that could not decide because something needed could not be had.
+_UNCHECKED = ("context.not_found", "did.not_found", "fetch.", "status.unknown", "internal.error")
+
+
+def could_not_check_advice(codes: Iterable[str | None]) -> str:
+    """What to do about a credential that could not be checked, from its problem codes (the
+    first one that says why), for front ends that show a status rather than a report."""
+    for code in codes:
+        if code and code.startswith(_UNCHECKED):
+            tip = advice(code)
+            if tip:
+                return tip
+    return ("Something the check needs could not be had (a vocabulary file, the issuer's "
+            "documents or a status list); check your network and verify again.")
+
+
+def could_not_check(report: VerificationReport) -> bool:
+    """Not verified only because some check could not decide (``error``), none said no."""
+    if report.verified:
+        return False
+    mine = [c for c in report.checks if c.status in (Status.FAILED, Status.ERROR)]
+    nested = [r for r in report.credentials if not r.verified]
+    if any(c.status is Status.FAILED for c in mine):
+        return False
+    if not mine and not nested:
+        return False
+    return all(could_not_check(r) for r in nested)
 
 
 def advice(code: str | None) -> str | None:
@@ -70,12 +136,12 @@ def advice(code: str | None) -> str | None:
 
 def _line(check: CheckResult) -> list[str]:
     title = TITLES.get(check.id, check.id)
-    head = f"  {MARKS[check.status]} {title:<18} {WORDS[check.status]}: {check.message}"
+    head = f"  {MARKS[check.status]} {title:<18} {WORDS[check.status]}: {safe_text(check.message)}"
     lines = [head]
     if check.status in (Status.FAILED, Status.ERROR, Status.WARNING):
-        where = f" at {check.path}" if check.path else ""
+        where = f" at {safe_text(check.path)}" if check.path else ""
         if check.code:
-            lines.append(f"      code {check.code}{where}")
+            lines.append(f"      code {safe_text(check.code)}{where}")
         tip = advice(check.code)
         if tip:
             lines.append(f"      → {tip}")
@@ -83,9 +149,12 @@ def _line(check: CheckResult) -> list[str]:
 
 
 def render_text(report: VerificationReport, *, indent: str = "") -> str:
-    """The report as plain text, one line per check plus advice for problems."""
-    verdict = "VERIFIED" if report.verified else "NOT VERIFIED"
-    lines = [f"{report.input}: {verdict} ({report.format})"]
+    """The report as plain text, one line per check plus advice for problems.
+
+    Every value that can echo the input (label, messages, paths, codes) goes through
+    :func:`safe_text`, so a credential cannot write terminal escapes or crash the output.
+    """
+    lines = [f"{safe_text(report.input)}: {verdict(report)} ({safe_text(report.format)})"]
     for check in report.checks:
         lines.extend(_line(check))
     for nested in report.credentials:

@@ -6,6 +6,10 @@ when no required check failed or errored, so a revoked or unknown status can nev
 
 from __future__ import annotations
 
+import json
+import math
+import os
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -98,3 +102,72 @@ class VerificationReport:
         if self.credentials:
             out["credentials"] = [r.to_json() for r in self.credentials]
         return out
+
+
+# -- the boundary: a defect becomes one input's report ------------------------------------------
+
+#: Set (to anything but ``0``) to have the orchestrator boundaries print the traceback of an
+#: internal error on stderr. Off by default: a traceback is for developers, never for users.
+DEBUG_ENV = "VCWALLET_DEBUG"
+
+
+def internal_error_report(label: str, exc: BaseException, fmt: str = "unknown") -> VerificationReport:
+    """The report of an input whose verification raised a defect (not bad input).
+
+    The orchestrator boundaries (``Verifier`` entry points, ``verify_many`` workers, the CLI's
+    per-input loop, wallet import, the TUI's verify worker) catch any exception and turn it into
+    this: an ``error`` (could not check) ``parse`` result with code ``internal.error`` and the
+    exception's type in ``details``, so the inputs after it still get their reports.
+    """
+    kind = type(exc).__name__
+    if os.environ.get(DEBUG_ENV, "0") not in ("", "0"):
+        import sys
+        import traceback
+
+        print(f"{DEBUG_ENV}: internal error while verifying {label!a}:", file=sys.stderr)
+        traceback.print_exception(exc, file=sys.stderr)
+    return VerificationReport(label, fmt, (CheckResult(
+        "parse", Status.ERROR, "internal.error",
+        f"this input could not be checked: the verifier hit an internal error ({kind}); "
+        "the other inputs are not affected",
+        details={"exception": kind}),))
+
+
+# -- JSON out: valid UTF-8 whatever the strings hold --------------------------------------------
+
+#: Characters that are valid in a Python ``str`` but must not reach a terminal or a UTF-8 file
+#: raw: lone surrogates (not encodable as UTF-8), DEL and the C1 controls (U+0080-U+009F, where
+#: U+009B is a one-character CSI), the line/paragraph separators and the bidi overrides (text
+#: that displays in another order than it reads). ``json.dumps`` already escapes C0 controls.
+_JSON_UNSAFE = re.compile(r"[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def _u_escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def json_safe(value: Any, _depth: int = 0) -> Any:
+    """``value`` with everything JSON cannot hold made into text: non-finite floats, non-string
+    keys, tuples, sets and other objects (their ``str``). Deeper than 200 levels is cut off."""
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)
+    if _depth > 200:
+        return "…"
+    if isinstance(value, dict):
+        return {k if isinstance(k, str) else str(k): json_safe(v, _depth + 1) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [json_safe(v, _depth + 1) for v in value]
+    return str(value)
+
+
+def dumps_json(value: Any, *, indent: int | None = None) -> str:
+    """``value`` as JSON text that always encodes as UTF-8 and is safe on a terminal.
+
+    Non-ASCII text stays readable; lone surrogates, DEL, C1 controls, bidi overrides and line
+    separators are written as ``\\uXXXX`` escapes (inside JSON strings, which is the only place
+    they can occur, so the text is still valid JSON and reads back to the same value).
+    """
+    text = json.dumps(json_safe(value), ensure_ascii=False, allow_nan=False, indent=indent)
+    return _JSON_UNSAFE.sub(_u_escape, text)

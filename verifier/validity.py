@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from .clock import Clock
+from .clock import Clock, shift
 from .data_model import as_list, child, iso, parse_date_time
 from .report import CheckResult, Status
 
@@ -60,13 +60,13 @@ def check_validity(document: Mapping[str, Any], clock: Clock,
                            f"the credential says it is valid from {iso(start[1])} until {iso(end[1])}, "
                            "which is an empty period", child("$", end[0]), details)
     issued = start[1] if start else _proof_created(document)
-    details["validWhenIssued"] = end is None or issued is None or issued <= end[1] + skew
-    if end and now > end[1] + skew:
+    details["validWhenIssued"] = end is None or issued is None or issued <= shift(end[1], skew)
+    if end and now > shift(end[1], skew):
         when = ("It was valid when issued." if details["validWhenIssued"]
                 else "It was already expired when it was signed.")
         return CheckResult("validity", Status.FAILED, "validity.expired",
                            f"the credential expired on {iso(end[1])}. {when}", child("$", end[0]), details)
-    if start and now < start[1] - skew:
+    if start and now < shift(start[1], -skew):
         return CheckResult("validity", Status.FAILED, "validity.not_yet_valid",
                            f"the credential is not valid before {iso(start[1])}", child("$", start[0]),
                            details)

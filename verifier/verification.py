@@ -10,11 +10,12 @@ verified); Open Badges 2.0 assertions (hosted or signed); and PNG/SVG images wit
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from . import baked, ob2
 from .clock import Clock, SystemClock
@@ -26,7 +27,7 @@ from .openbadges import achievement_types, check_ob2, check_openbadges, embedded
 from .policy import Policy
 from .presentation import ChallengeStore, challenge_not_issued, check_presentation, holder_id
 from .proofs import KeyLookup, ProofChecker, ProofOutcome
-from .report import CheckResult, Status, VerificationReport
+from .report import CheckResult, Status, VerificationReport, internal_error_report
 from .sdjwt import TokenStatusChecker, sd_jwt_report, verify_sd_jwt_vc, with_replay_check
 from .status import StatusChecker
 from .status.ob2 import check_ob2_revocation, hosted_assertion_gone
@@ -94,9 +95,55 @@ def _failed(check: str, exc: VCError, status: Status = Status.FAILED) -> CheckRe
     return CheckResult(check, status, exc.code, exc.message, exc.path, dict(exc.details))
 
 
+#: Codes that mean "could not get what the check needs" (a context with no local copy and no
+#: network, an unreachable DID document or list): the check is ``error``, "could not check",
+#: never "invalid". A context that is refused (not pinned, digest mismatch) stays ``failed``.
+_UNREACHABLE = ("fetch.", "did.not_found", "context.not_found")
+
+
 def _status_for(exc: VCError) -> Status:
     """Unreachable documents mean "could not decide" (error), everything else "no" (failed)."""
-    return Status.ERROR if exc.code.startswith(("fetch.", "did.not_found")) else Status.FAILED
+    return Status.ERROR if exc.code.startswith(_UNREACHABLE) else Status.FAILED
+
+
+def _gate_trust(checks: Iterable[CheckResult], trust: CheckResult) -> CheckResult:
+    """``trust`` itself, or ``skipped`` when the signature or the issuer's key did not pass.
+
+    Whether an issuer is on the trust list says nothing about a document that issuer did not
+    (provably) sign: a tampered badge must never show a green "trusted issuer".
+    """
+    if trust.id != "trust":
+        return trust
+    for check in checks:
+        if check.id in ("proof", "issuer") and check.status is not Status.PASSED:
+            what = "signature" if check.id == "proof" else "issuer's key"
+            how = {Status.FAILED: "did not pass", Status.ERROR: "could not be checked"}.get(
+                check.status, "was not checked")
+            return CheckResult("trust", Status.SKIPPED, None,
+                               f"not checked: the {what} {how}, so the trust list cannot vouch "
+                               "for this content")
+    return trust
+
+
+_Entry = TypeVar("_Entry", bound=Callable[..., VerificationReport])
+
+
+def _boundary(method: _Entry) -> _Entry:
+    """The orchestrator boundary of a ``Verifier`` entry point: whatever raises inside becomes
+    this input's ``internal.error`` report (see :func:`verifier.report.internal_error_report`).
+
+    Design rule: no bare ``except Exception``, except here and at the other per-input
+    boundaries (bulk workers, the CLI loop, wallet import, the TUI worker). Bad input is
+    reported by the checks with its own codes; this only keeps a defect from costing the other
+    inputs their reports or printing a traceback.
+    """
+    @functools.wraps(method)
+    def guarded(self: Verifier, *args: Any, **kwargs: Any) -> VerificationReport:
+        try:
+            return method(self, *args, **kwargs)
+        except Exception as exc:  # noqa: BLE001 - the per-input boundary, see above
+            return internal_error_report(str(kwargs.get("label", "<input>")), exc)
+    return guarded  # type: ignore[return-value]
 
 
 def _skipped(check: str, why: str) -> CheckResult:
@@ -148,7 +195,8 @@ class Verifier:
         self.trust_list = trust_list
         self.challenges = challenges
         self.terms = TermGate(contexts.load)
-        self.proofs = ProofChecker(self.suites, keys, self.clock, contexts.document_loader)
+        self.proofs = ProofChecker(self.suites, keys, self.clock, contexts.document_loader,
+                                   max_proofs=self.policy.max_proofs)
         self.status = StatusChecker(self.fetcher, self.clock, self._verify_status_list,
                                     cache_ttl=status_cache_ttl,
                                     allow_other_issuer=self.policy.allow_other_status_issuer)
@@ -196,7 +244,7 @@ class Verifier:
                     self.contexts.load(item)
                 except ContextError as exc:
                     exc.path = exc.path or where
-                    return _failed("context", exc)
+                    return _failed("context", exc, _status_for(exc))
             elif isinstance(item, dict):
                 if item.get("@base") is not None:
                     return CheckResult("context", Status.FAILED, "jsonld.base_not_allowed",
@@ -211,7 +259,7 @@ class Verifier:
         try:  # one reading: every check below reads the terms exactly as they are signed
             self.terms.check(document, skip=("verifiableCredential",) if kind == "presentation" else ())
         except VCError as exc:
-            return _failed("context", exc)
+            return _failed("context", exc, _status_for(exc))
         return CheckResult("context", Status.PASSED, None,
                            f"all {len(items)} contexts are pinned and available, and every term "
                            "is written as they define it")
@@ -233,7 +281,14 @@ class Verifier:
                                       "is exactly what was signed", details=details))
         else:
             assert first is not None
-            checks.append(CheckResult("proof", _status_for(first), first.code, first.message,
+            skipped = outcome.details.get("notAttempted")
+            details.update({k: v for k, v in first.details.items() if k != "proofs"})
+            message = first.message
+            if skipped:
+                details["notAttempted"] = skipped
+                message += (f" (the {skipped} later proof{'s were' if skipped > 1 else ' was'} "
+                            "not checked)")
+            checks.append(CheckResult("proof", _status_for(first), first.code, message,
                                       first.path, details))
         if controller_name != "issuer":
             return checks
@@ -332,7 +387,7 @@ class Verifier:
             checks.append(_skipped("status", "not checked: the credential's content is not "
                                              "shown to be the issuer's"))
         if check_trust:
-            checks.append(self._trust(credential, issuer))
+            checks.append(_gate_trust(checks, self._trust(credential, issuer)))
         checks.append(self._openbadges(credential, recipient, depth))
         return VerificationReport(label, fmt, tuple(checks))
 
@@ -502,9 +557,11 @@ class Verifier:
         return self._verify_jsonld(document, label=label, recipient=recipient, depth=depth)
 
     # -- entry points --------------------------------------------------------------------
+    @_boundary
     def verify_credential(self, data: Any, *, label: str = "<input>",
                           recipient: str | None = None) -> VerificationReport:
-        """Verify one credential in any supported form. Never raises for bad input."""
+        """Verify one credential in any supported form. Never raises (a defect below becomes an
+        ``internal.error`` report)."""
         try:
             return self._dispatch(data, label=label, recipient=recipient, depth=0)
         except (VCError, RecursionError) as exc:  # a defect below must still give a report
@@ -534,13 +591,14 @@ class Verifier:
         that other threads may be holding. Worker copies share nothing back (status caches, challenge
         stores): what a worker learns stays in that worker.
 
-        Bad input gives failed checks as usual. A defect that raises while verifying comes out
-        of the generator after the reports of the items before it.
+        Bad input gives failed checks as usual. A defect that raises while verifying one item
+        becomes that item's ``internal.error`` report; the items after it are still verified.
         """
         from .bulk import verify_many  # lazy: keeps process-pool imports out of `import verifier`
 
         return verify_many(self, items, jobs=jobs, chunk_size=chunk_size, factory=factory)
 
+    @_boundary
     def verify_sd_jwt(self, token: str, *, nonce: str | None = None, audience: str | None = None,
                       require_key_binding: bool = True, label: str = "<input>") -> VerificationReport:
         """Verify an SD-JWT VC presented for ``nonce`` (the challenge) and ``audience`` (the domain).
@@ -558,11 +616,13 @@ class Verifier:
                                   clock_skew=self.policy.clock_skew)
         report = sd_jwt_report(result, label=label, trust_list=self.trust_list,
                                require_trusted=self.policy.require_trusted)
+        report = replace(report, checks=tuple(_gate_trust(report.checks, c) for c in report.checks))
         unknown = challenge_not_issued(self.challenges, nonce, audience) if nonce else None
         if unknown is not None:  # the same ledger rule as for a JSON-LD presentation
             return replace(report, checks=(*report.checks, unknown))
         return with_replay_check(report, nonce, self.challenges)
 
+    @_boundary
     def verify_presentation(self, data: Any, *, challenge: str | None = None,
                             domain: str | None = None, label: str = "<input>",
                             recipient: str | None = None) -> VerificationReport:

@@ -8,7 +8,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
 from verifier.errors import VCError
-from verifier.rendering import advice
+from verifier.rendering import advice, safe_text
 
 #: What to do about the errors the app itself meets (the verifier's advice covers the checks).
 APP_ADVICE = {
@@ -62,8 +62,10 @@ class ErrorDialog(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog error"):
-            yield Label(f"✗ {self.title_text}", classes="dialog-title")
-            yield Static(self.message, classes="dialog-body", markup=False)
+            # markup off everywhere: titles name files, messages quote badges
+            yield Label(f"✗ {safe_text(self.title_text)}", classes="dialog-title", markup=False)
+            body = "\n".join(safe_text(line) for line in self.message.splitlines())
+            yield Static(body, classes="dialog-body", markup=False)
             yield Static(f"code: {self.code}", classes="dialog-code", markup=False)
             tip = app_advice(self.code)
             if tip:

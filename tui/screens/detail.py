@@ -18,7 +18,8 @@ from textual.widgets import Footer, Header, Markdown, Static
 from textual.worker import Worker
 
 from verifier.errors import VCError
-from verifier.report import VerificationReport
+from verifier.rendering import safe_text
+from verifier.report import VerificationReport, dumps_json
 from verifier.verification import observe_checks
 
 from ..dialogs.error import ErrorDialog
@@ -84,10 +85,12 @@ class DetailScreen(Screen[None]):
         self.query_one("#card", Markdown).update(card_body(document, achievement))
         raw = stored.data.decode("utf-8", "replace")
         try:
-            raw = json.dumps(json.loads(raw), indent=2, ensure_ascii=False)
-        except ValueError:
+            raw = dumps_json(json.loads(raw), indent=2)
+        except (ValueError, RecursionError):
             pass  # a JWT or a baked image: show what was imported
-        self.query_one("#raw", Static).update(raw[:MAX_RAW] + ("\n…" if len(raw) > MAX_RAW else ""))
+        # line by line with control characters escaped: an image's bytes must not drive the terminal
+        shown = "\n".join(safe_text(line) for line in raw[:MAX_RAW].splitlines())
+        self.query_one("#raw", Static).update(shown + ("\n…" if len(raw) > MAX_RAW else ""))
         if stored.report:
             self.query_one("#detail-report", ReportView).show_report(
                 VerificationReport.from_json(stored.report))

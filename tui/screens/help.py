@@ -54,7 +54,8 @@ class HelpScreen(ModalScreen[None]):
             yield Label("vcwallet — keys", classes="dialog-title")
             yield Static(keys_table(), id="help-keys")
             yield Static(Text("Status words: verified, revoked, suspended, expired, untrusted, invalid, "
-                              "unknown. Colour is never the only signal. Esc, q or ? closes this."),
+                              "unchecked (could not check: not invalid; the badge's report says what "
+                              "to do). Colour is never the only signal. Esc, q or ? closes this."),
                          classes="hint")
 
     def action_close(self) -> None:

@@ -14,6 +14,8 @@ from typing import Any
 
 from rich.text import Text
 
+from verifier.rendering import safe_text
+
 from .status_pill import pill
 
 _MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]<>()#+-.!|"})
@@ -22,8 +24,9 @@ KIND_NAMES = {"json-ld": "W3C VC (JSON-LD, Data Integrity proof)", "ob2": "Open 
 
 
 def esc(value: Any) -> str:
-    """Markdown-escape untrusted text (and keep it on one logical paragraph)."""
-    return " ".join(str(value).split()).translate(_MD_SPECIAL)
+    """Markdown-escape untrusted text (and keep it on one logical paragraph); control characters
+    and lone surrogates are shown escaped."""
+    return safe_text(" ".join(str(value).split())).translate(_MD_SPECIAL)
 
 
 def _text(value: Any) -> str | None:
@@ -78,14 +81,14 @@ def card_facts(title: str, *, status: str, issuer_name: str, issued: str, expire
     text = Text()
     text.append_text(pill(status))
     text.append("\n")
-    text.append(title, style="bold")
+    text.append(safe_text(title), style="bold")
     text.append("\n")
     for label, value in (("Issuer", issuer_name), ("Issued", issued),
                          ("Expires", expires[:10] if expires else "never"),
                          ("Format", KIND_NAMES.get(kind, kind)), ("Image", image)):
         if value:
             text.append(f"{label:<8}", style="bold")
-            text.append(f"{value}\n")
+            text.append(f"{safe_text(value)}\n")
     text.rstrip()
     return text
 
@@ -101,7 +104,8 @@ def card_body(document: dict[str, Any], achievement: dict[str, Any]) -> str:
     narrative = _text(criteria.get("narrative"))
     if narrative:
         # The criteria narrative is Markdown by the OB 3.0 spec; links and images are not followed.
-        parts.append("## Criteria\n\n" + narrative.replace("<", "&lt;"))
+        shown = (safe_text(line) for line in narrative.replace("<", "&lt;").splitlines())
+        parts.append("## Criteria\n\n" + "\n".join(shown))
     elif isinstance(criteria.get("id"), str) or isinstance(raw_criteria, str):
         parts.append("## Criteria\n\n" + esc(criteria.get("id") or raw_criteria))
     alignments = achievement.get("alignment")

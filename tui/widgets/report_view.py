@@ -1,19 +1,23 @@
 """A verification report as an expandable checklist: one line per check, details on expand.
 
 Marks are words and symbols as well as colours (✓ ✗ ! – ⚠), so the report reads the same on a
-monochrome terminal or to a colour-blind reader.
+monochrome terminal or to a colour-blind reader. "Could not check" (``error``) is its own word
+and colour, never the red of "invalid".
+
+Everything shown may echo the input (messages, paths, details, the label), so every line is a
+Rich ``Text`` (never parsed as markup, where a ``[/x]`` in a credential would crash the screen)
+with control characters and lone surrogates escaped (:func:`verifier.rendering.safe_text`).
 """
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from rich.text import Text
 from textual.widgets import Tree
 
-from verifier.rendering import TITLES, WORDS, advice
-from verifier.report import CheckResult, Status, VerificationReport
+from verifier.rendering import TITLES, WORDS, advice, could_not_check, safe_text
+from verifier.report import CheckResult, Status, VerificationReport, dumps_json
 
 MARK = {Status.PASSED: "✓", Status.FAILED: "✗", Status.ERROR: "!", Status.SKIPPED: "–",
         Status.WARNING: "⚠"}
@@ -33,15 +37,21 @@ def check_label(check: CheckResult, width: int = 18) -> Text:
     text.append(f"{MARK[check.status]} ", style=STYLE[check.status])
     text.append(f"{TITLES.get(check.id, check.id):<{width}}", style="bold")
     text.append(f"{WORDS[check.status]}: ", style=STYLE[check.status])
-    text.append(check.message)
+    text.append(safe_text(check.message))
     return text
 
 
 def verdict_label(report: VerificationReport) -> Text:
-    word = "VERIFIED" if report.verified else "NOT VERIFIED"
-    style = "bold green4" if report.verified else "bold red3"
-    text = Text(f"{'✓' if report.verified else '✗'} {word}", style=style)
-    text.append(f"  {report.input}  ({report.format})", style="dim")
+    """``✓ VERIFIED``, ``✗ NOT VERIFIED``, or ``! COULD NOT CHECK`` (nothing failed, something
+    could not be decided: a missing context, an unreachable DID document or status list)."""
+    if report.verified:
+        mark, word, style = "✓", "VERIFIED", STYLE[Status.PASSED]
+    elif could_not_check(report):
+        mark, word, style = "!", "COULD NOT CHECK (not verified)", STYLE[Status.ERROR]
+    else:
+        mark, word, style = "✗", "NOT VERIFIED", STYLE[Status.FAILED]
+    text = Text(f"{mark} {word}", style=style)
+    text.append(f"  {safe_text(report.input)}  ({safe_text(report.format)})", style="dim")
     return text
 
 
@@ -79,16 +89,16 @@ class ReportView(Tree[Any]):
         for check in report.checks:
             node = parent.add(check_label(check, width), data=check)
             if check.code:
-                node.add_leaf(Text(f"code {check.code}", style="bold"))
+                node.add_leaf(Text(f"code {safe_text(check.code)}", style="bold"))
             if check.path:
-                node.add_leaf(f"at {check.path}")
+                node.add_leaf(Text(f"at {safe_text(check.path)}"))
             tip = advice(check.code) if check.status is not Status.PASSED else None
             if tip:
                 node.add_leaf(Text(f"→ {tip}", style="italic"))
             if check.details:
-                details = node.add("details")
-                for line in json.dumps(check.details, indent=2, ensure_ascii=False).splitlines()[:60]:
-                    details.add_leaf(line)
+                details = node.add(Text("details"))
+                for line in dumps_json(check.details, indent=2).splitlines()[:60]:
+                    details.add_leaf(Text(safe_text(line)))
             if not node.children:
                 node.allow_expand = False
                 # Line the title up with the expandable rows, whose ▶ takes two cells.

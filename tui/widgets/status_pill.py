@@ -1,7 +1,9 @@
 """Status pills: a word and a symbol as well as a colour, so colour is never the only signal.
 
 The symbols are one cell wide everywhere (no emoji), so the table's columns line up in every
-terminal.
+terminal. A badge that could not be checked (a context, DID document or status list could not
+be had: the wallet's ``unknown``) is grey "unchecked", never the red "invalid"; in sentences it
+is "could not check" (:func:`status_word`).
 """
 
 from __future__ import annotations
@@ -15,8 +17,16 @@ PILLS = {
     "expired": ("◷ expired", "bold black on dark_orange"),
     "untrusted": ("? untrusted", "bold black on magenta"),
     "invalid": ("✗ invalid", "bold white on red"),
-    "unknown": ("! unknown", "bold white on grey37"),
+    "unknown": ("! unchecked", "bold white on grey37"),
 }
+
+#: How a status reads in a sentence, where it differs from the status word itself.
+WORDS = {"unknown": "could not check"}
+
+
+def status_word(status: str) -> str:
+    """``status`` for a sentence: ``unknown`` reads "could not check"."""
+    return WORDS.get(status, status)
 
 
 def pill(status: str) -> Text:

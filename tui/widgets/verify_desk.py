@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -20,7 +21,8 @@ from textual.worker import Worker
 
 from verifier.errors import VCError
 from verifier.presentation import not_an_answer
-from verifier.report import VerificationReport
+from verifier.rendering import safe_text
+from verifier.report import VerificationReport, internal_error_report
 from verifier.trust import TrustList
 
 from ..dialogs.error import ErrorDialog
@@ -100,9 +102,9 @@ class VerifyDesk(Widget):
         self.focus_first()
 
     def _show_trust(self) -> None:
-        text = (f"Trust list ({len(self.trust_list.issuers)} issuers): {self.trust_list.name}"
+        text = (f"Trust list ({len(self.trust_list.issuers)} issuers): {safe_text(self.trust_list.name)}"
                 if self.trust_list else "No trust list: issuers are identified but not vouched for.")
-        self.query_one("#desk-trust-status", Static).update(text)
+        self.query_one("#desk-trust-status", Static).update(Text(text))
 
     def _error(self, title: str, exc: BaseException) -> None:
         self.query_one("#desk-report", ReportView).loading = False
@@ -194,7 +196,20 @@ class VerifyDesk(Widget):
     @work(thread=True, exclusive=True, group="desk", exit_on_error=False)
     def run_verification(self, data: bytes, label: str, challenge: str | None,
                          domain: str | None) -> None:
+        """The desk's per-input boundary: whatever raises while verifying this input becomes its
+        ``internal.error`` report on screen (design rule: no bare ``except Exception`` outside
+        the per-input boundaries), so the clerk can go on with the next one. A verifier that
+        cannot be built is no fault of the input: that one shows the error dialog."""
         verifier = self.services.make_verifier(self.trust_list)
+        try:
+            report = self._verify(verifier, data, label, challenge, domain)
+        except Exception as exc:  # noqa: BLE001 - the per-input boundary, see above
+            report = internal_error_report(label, exc)
+        self.app.call_from_thread(self._show, report)
+
+    @staticmethod
+    def _verify(verifier: Any, data: bytes, label: str, challenge: str | None,
+                domain: str | None) -> VerificationReport:
         text = data.decode("utf-8", "replace").strip() if data[:1] != b"\x89" else ""
         if looks_like_presentation(data):
             report = verifier.verify_presentation(data, challenge=challenge, domain=domain, label=label)
@@ -205,7 +220,9 @@ class VerifyDesk(Widget):
             report = verifier.verify_credential(data, label=label)
             if challenge or domain:  # a bare credential cannot answer the request
                 report = not_an_answer(report)
-        self.app.call_from_thread(self._show, report)
+        if not isinstance(report, VerificationReport):
+            raise TypeError(f"the verifier answered a {type(report).__name__}, not a report")
+        return report
 
     @on(Worker.StateChanged)
     def worker_changed(self, event: Worker.StateChanged) -> None:

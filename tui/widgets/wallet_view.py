@@ -19,7 +19,7 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Input, ProgressBar, Static
 
 from verifier.errors import VCError
-from verifier.rendering import TITLES
+from verifier.rendering import TITLES, could_not_check, safe_text
 from verifier.report import CheckResult, Status, VerificationReport
 from verifier.verification import observe_checks
 
@@ -27,7 +27,7 @@ from ..dialogs.confirm import ConfirmDialog
 from ..dialogs.error import ErrorDialog
 from ..dialogs.prompt import PromptDialog
 from .report_view import MARK, STYLE
-from .status_pill import PILLS, pill
+from .status_pill import PILLS, WORDS, pill, status_word
 
 COLUMNS = ("Achievement", "Issuer", "Issued", "Status")
 #: Fixed widths for the date and the pill; achievement and issuer share what is left.
@@ -83,7 +83,8 @@ def check_marks(report: VerificationReport) -> Text:
 def status_counts(items: list[Any]) -> str:
     counts = Counter(item.status for item in items)
     order = [s for s in STATUS_ORDER if counts[s]] + sorted(s for s in counts if s not in STATUS_ORDER)
-    return " · ".join(f"{counts[s]} {PILLS.get(s, (s,))[0].split(' ', 1)[-1]}" for s in order)
+    return " · ".join(f"{counts[s]} {WORDS.get(s) or PILLS.get(s, (s,))[0].split(' ', 1)[-1]}"
+                      for s in order)
 
 
 class WalletView(Widget):
@@ -155,9 +156,10 @@ class WalletView(Widget):
         items = self.wallet.list(search=self.search_text or None)
         width_a, width_i = self.widths[0], self.widths[1]
         for item in items:
-            table.add_row(clip(item.achievement or item.name or "(untitled)", width_a),
-                          clip(self.issuer_label(item.issuer_id, item.issuer_name), width_i),
-                          issued_date(item.issued), pill(item.status), key=item.id)
+            # Text cells: a str cell is parsed as markup, and these come from the badge
+            table.add_row(Text(clip(safe_text(item.achievement or item.name or "(untitled)"), width_a)),
+                          Text(clip(safe_text(self.issuer_label(item.issuer_id, item.issuer_name)), width_i)),
+                          Text(safe_text(issued_date(item.issued))), pill(item.status), key=item.id)
         if summary:
             self.show_summary(items)
         if select is not None:
@@ -172,12 +174,13 @@ class WalletView(Widget):
         items = items if items is not None else self.wallet.list(search=self.search_text or None)
         if self.search_text:
             total = len(self.wallet.list())
-            text = f"{len(items)} of {total} badges match “{self.search_text}”.  Esc clears the search."
+            text = (f"{len(items)} of {total} badges match “{safe_text(self.search_text)}”.  "
+                    "Esc clears the search.")
         elif items:
             text = f"{len(items)} badges: {status_counts(items)}"
         else:
             text = "No badges yet: press i to import a badge file or a folder of them."
-        self.query_one("#wallet-summary", Static).update(text)
+        self.query_one("#wallet-summary", Static).update(Text(text))
 
     def selected_id(self) -> str | None:
         table = self.query_one("#badges", DataTable)
@@ -222,14 +225,14 @@ class WalletView(Widget):
         bar.display = text is not None
         if text is not None:
             bar.update(total=None)
-            self.query_one("#wallet-summary", Static).update(text)
+            self.query_one("#wallet-summary", Static).update(Text(text))
 
     def action_recheck(self) -> None:
         ident = self.selected_id()
         if self.wallet is None or ident is None:
             return
         name = self.wallet.get(ident).summary.achievement or "this badge"
-        self._busy(f"Re-verifying “{name}”: signature, issuer key, dates, revocation, trust…")
+        self._busy(f"Re-verifying “{safe_text(name)}”: signature, issuer key, dates, revocation, trust…")
         self.recheck_worker(ident, name)
 
     @work(thread=True, exclusive=True, group="wallet")
@@ -240,7 +243,7 @@ class WalletView(Widget):
         try:
             with observe_checks(progress):
                 results = self.wallet.recheck(ident)
-        except VCError as exc:
+        except Exception as exc:  # noqa: BLE001 - the worker's boundary: a dialog, never a crash
             self.app.call_from_thread(self._failed, "Re-verify failed", exc)
             return
         result = results[0] if results else None
@@ -252,7 +255,7 @@ class WalletView(Widget):
     def _progress(self, name: str, check: CheckResult) -> None:
         from .report_view import check_label
 
-        line = Text(f"Re-verifying “{name}”…  ", style="bold")
+        line = Text(f"Re-verifying “{safe_text(name)}”…  ", style="bold")
         line.append_text(check_label(check))
         self.query_one("#wallet-summary", Static).update(line)
 
@@ -263,16 +266,17 @@ class WalletView(Widget):
         if result is None:
             summary.update("Nothing to re-verify.")
             return
-        line = Text(f"“{name}”: {result.before} → {result.after}   ", style="bold")
+        line = Text(f"“{safe_text(name)}”: {status_word(result.before)} → {status_word(result.after)}   ",
+                    style="bold")
         if result.report is not None:
             line.append_text(check_marks(result.report))
         summary.update(line)
-        self.app.notify(f"Re-verified “{name}”: {result.after}.")
+        self.app.notify(f"Re-verified “{safe_text(name)}”: {status_word(result.after)}.", markup=False)
 
     def _done(self, message: str, select: str | None = None) -> None:
         self._busy(None)
         self.refresh_table(select)
-        self.app.notify(message)
+        self.app.notify(message, markup=False)
 
     def _failed(self, title: str, exc: BaseException) -> None:
         self._busy(None)
@@ -297,6 +301,9 @@ class WalletView(Widget):
         try:
             results = self.wallet.import_source(source)
         except (VCError, OSError) as exc:
+            self.app.call_from_thread(self._failed, "Import failed", exc)
+            return
+        except Exception as exc:  # noqa: BLE001 - the worker's boundary: a dialog, never a crash
             self.app.call_from_thread(self._failed, "Import failed", exc)
             return
         stored = [r for r in results if r.stored]
@@ -381,5 +388,7 @@ def _refusal(report: VerificationReport | None, reason: str | None) -> VCError:
     if report is not None:
         failed = next((c for c in report.checks if c.code and c.status.value in ("failed", "error")), None)
         if failed is not None and failed.code is not None:
-            return VCError(failed.code, f"{failed.message} (a badge that does not verify is not stored)")
+            why = ("it could not be checked, which does not make it invalid; it was not stored"
+                   if could_not_check(report) else "a badge that does not verify is not stored")
+            return VCError(failed.code, f"{safe_text(failed.message)} ({why})")
     return VCError("parse.unknown_format", reason or "not a credential this wallet can store")

@@ -16,21 +16,21 @@ process remembers spent challenges.
 from __future__ import annotations
 
 import argparse
-import json
+import io
 import sys
 from collections.abc import Iterable, Iterator
 from itertools import islice
 from pathlib import Path
 from typing import Any, NamedTuple, TextIO
 
-from verifier.bulk import AUTO_POOL_MIN, CHUNK_SIZE, WINDOW_PER_JOB, ordered_results, usable_cores
+from verifier.bulk import AUTO_POOL_MIN, CHUNK_SIZE, WINDOW_PER_JOB, isolated_results, usable_cores
 from verifier.clock import Clock, FixedClock, SystemClock, parse_datetime
 from verifier.fetch import Fetcher, RequestsFetcher, StaticFetcher
 from verifier.key_lookup import ResolverKeyLookup
 from verifier.policy import Policy
 from verifier.presentation import ChallengeStore, MemoryChallengeStore, not_an_answer
-from verifier.rendering import render_text
-from verifier.report import Status
+from verifier.rendering import render_text, safe_text
+from verifier.report import CheckResult, Status, VerificationReport, dumps_json, internal_error_report
 from verifier.trust import TrustList
 from verifier.verification import Verifier
 
@@ -135,10 +135,22 @@ def challenge_store(args: argparse.Namespace) -> ChallengeStore:
     return ChallengeLedger(getattr(args, "ledger", None) or default_ledger_path())
 
 
+#: The most bytes read from one input (a baked image may be larger than a JSON credential); a
+#: larger file, or an endless one such as /dev/zero, is that input's ``parse.input_too_large``.
+MAX_READ_BYTES = 16 * 1024 * 1024
+
+
 def _read(path: str) -> bytes:
     if path == "-":
-        return sys.stdin.buffer.read()
-    return Path(path).read_bytes()
+        return sys.stdin.buffer.read(MAX_READ_BYTES + 1)
+    with open(path, "rb") as handle:
+        return handle.read(MAX_READ_BYTES + 1)
+
+
+def _too_large(path: str) -> VerificationReport:
+    return VerificationReport(path, "unknown", (CheckResult(
+        "parse", Status.FAILED, "parse.input_too_large",
+        f"the input is larger than {MAX_READ_BYTES // (1024 * 1024)} MiB; it was not read"),))
 
 
 def _is_sd_jwt(data: bytes) -> bool:
@@ -167,12 +179,34 @@ class Outcome(NamedTuple):
 
 def verify_input(verifier: Verifier, args: argparse.Namespace, path: str,
                  data: bytes | None = None) -> Outcome:
-    """Read (unless ``data`` is given), verify and render one input."""
+    """Read (unless ``data`` is given), verify and render one input.
+
+    The per-input boundary of the command: whatever raises while verifying or rendering this
+    input becomes its ``internal.error`` report (design rule: no bare ``except Exception``
+    outside these boundaries), so the inputs after it still get theirs and no traceback is
+    printed (``VCWALLET_DEBUG=1`` prints it on stderr).
+    """
     if data is None:
         try:
             data = _read(path)
-        except OSError as exc:
-            return Outcome(None, False, f"cannot read {path}: {exc.strerror or exc}")
+        except (OSError, ValueError) as exc:  # ValueError: a listed path with a NUL in it
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+            return Outcome(None, False, f"cannot read {safe_text(path)}: {safe_text(reason)}")
+    if len(data) > MAX_READ_BYTES:
+        return _render(args, _too_large(path))
+    try:
+        return _render(args, _verify(verifier, args, path, data))
+    except Exception as exc:  # noqa: BLE001 - the per-input boundary, see above
+        return _render(args, internal_error_report(path, exc))
+
+
+def _render(args: argparse.Namespace, report: VerificationReport) -> Outcome:
+    """The report as printed: one JSON line (valid UTF-8 whatever the input held) or text with
+    control characters and lone surrogates escaped."""
+    return Outcome(dumps_json(report.to_json()) if args.json else render_text(report), report.verified)
+
+
+def _verify(verifier: Verifier, args: argparse.Namespace, path: str, data: bytes) -> VerificationReport:
     if _is_sd_jwt(data):
         # An SD-JWT VC only counts with a key-binding JWT made for this verifier's nonce.
         report = verifier.verify_sd_jwt(data.decode("ascii").strip(), nonce=args.challenge,
@@ -186,8 +220,7 @@ def verify_input(verifier: Verifier, args: argparse.Namespace, path: str,
                 report = not_an_answer(report)
     else:
         report = verifier.verify_credential(data, label=path, recipient=args.recipient)
-    text = json.dumps(report.to_json(), ensure_ascii=False) if args.json else render_text(report)
-    return Outcome(text, report.verified)
+    return report
 
 
 # -- worker processes -----------------------------------------------------------------------
@@ -223,32 +256,51 @@ def _chunks(paths: Iterable[str]) -> Iterator[list[tuple[str, bytes | None]]]:
 
 
 def _stdin_or_none(path: str) -> bytes | None:
-    return sys.stdin.buffer.read() if path == "-" else None
+    return sys.stdin.buffer.read(MAX_READ_BYTES + 1) if path == "-" else None
 
 
 def verify_in_pool(args: argparse.Namespace, paths: Iterable[str], jobs: int) -> Iterator[Outcome]:
     """Outcomes in input order from ``jobs`` worker processes, at most
-    ``jobs * WINDOW_PER_JOB`` chunks in flight."""
-    from concurrent.futures import ProcessPoolExecutor  # ~15 ms of imports, only for many inputs
+    ``jobs * WINDOW_PER_JOB`` chunks in flight. An input whose outcome cannot come back (its
+    worker died) gets an ``internal.error`` report; the inputs after it are still verified."""
+    from concurrent.futures import Executor, ProcessPoolExecutor  # ~15 ms, only for many inputs
 
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
-                             initargs=(_picklable(args),)) as pool:
-        for outcomes in ordered_results(pool, _verify_chunk, _chunks(paths), jobs * WINDOW_PER_JOB):
-            yield from map(Outcome._make, outcomes)
+    def start() -> Executor:
+        return ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
+                                   initargs=(_picklable(args),))
+
+    def lost(item: tuple[str, bytes | None], exc: BaseException) -> tuple[str | None, bool, str | None]:
+        return tuple(_render(args, internal_error_report(item[0], exc)))  # type: ignore[return-value]
+
+    outcomes = isolated_results(start, _verify_chunk, _chunks(paths), jobs * WINDOW_PER_JOB, lost)
+    yield from map(Outcome._make, outcomes)
 
 
 # -- the command ----------------------------------------------------------------------------
 
 def _listed_paths(source: str) -> Iterator[str]:
-    """Paths from a file (or stdin), one per line, read lazily; blank lines are skipped."""
-    handle: TextIO = sys.stdin if source == "-" else open(source, encoding="utf-8")
+    """Paths from a file (or stdin), one per line, read lazily; blank lines are skipped.
+
+    Bytes that are not UTF-8 are kept (``surrogateescape``, as the OS gives file names), so a
+    name in another encoding is that path's report or read error, never a crash of the run.
+    """
+    stdin_bytes = getattr(sys.stdin, "buffer", None) if source == "-" else None
+    handle: TextIO
+    if source != "-":
+        handle = open(source, encoding="utf-8", errors="surrogateescape")
+    elif stdin_bytes is not None:
+        handle = io.TextIOWrapper(stdin_bytes, encoding="utf-8", errors="surrogateescape")
+    else:
+        handle = sys.stdin  # already text (a test's StringIO)
     try:
         for line in handle:
             path = line.rstrip("\r\n")
             if path:
                 yield path
     finally:
-        if handle is not sys.stdin:
+        if isinstance(handle, io.TextIOWrapper) and source == "-":
+            handle.detach()  # leave sys.stdin's buffer open
+        elif handle is not sys.stdin:
             handle.close()
 
 

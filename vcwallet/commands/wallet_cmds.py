@@ -13,11 +13,13 @@ passphrase, damaged file, newer schema…), each printed with its stable code.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Sequence
 from typing import Any
+
+from verifier.rendering import could_not_check_advice, safe_text
+from verifier.report import dumps_json
 
 from ..store import MODERATE
 from ..wallet import STATUSES, CredentialSummary, Wallet
@@ -72,16 +74,18 @@ LIST_EXAMPLES = """examples:
   vcwallet list --status revoked
   vcwallet list --json | jq '.[].name'
 Statuses: verified, untrusted (issuer not on your trust list), revoked, suspended, expired,
-invalid (failed verification, kept with --force) and unknown (could not be checked).
+invalid (failed verification, kept with --force) and unknown (could not be checked: shown as
+"could not check", with what to do).
 """
 
 
 def _row(summary: CredentialSummary) -> tuple[str, str, str, str, str]:
     if summary.damaged:
         return short(summary.id), "DAMAGED", f"(cannot be read: {summary.damaged})", "", ""
-    status = summary.status + ("*" if summary.flagged else "")
-    issuer = summary.issuer_name or summary.issuer_id or ""
-    return short(summary.id), status, label_of(summary), issuer, (summary.issued or "")[:10]
+    status = ("could not check" if summary.status == "unknown" else summary.status) + (
+        "*" if summary.flagged else "")
+    issuer = safe_text(summary.issuer_name or summary.issuer_id or "")
+    return short(summary.id), status, label_of(summary), issuer, safe_text((summary.issued or "")[:10])
 
 
 def _clip(text: str, width: int) -> str:
@@ -93,7 +97,7 @@ def run_list(args: argparse.Namespace) -> int:
         with open_wallet(args) as wallet:
             items = wallet.list(search=args.search, status=args.status)
         if args.json:
-            print(json.dumps([s.to_json() for s in items], ensure_ascii=False, indent=2))
+            print(dumps_json([s.to_json() for s in items], indent=2))
             return 0
         if not items:
             print("no credentials" + (" match" if args.search or args.status else " yet"))
@@ -104,6 +108,10 @@ def run_list(args: argparse.Namespace) -> int:
             print("  ".join(_clip(cell, w).ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
         if any(s.flagged for s in items):
             print("* imported with --force although it did not verify")
+        unchecked = [s for s in items if s.status == "unknown" and not s.damaged]
+        if unchecked:
+            tip = could_not_check_advice(unchecked[0].problems)
+            print(f"could not check: {tip} Then run 'vcwallet recheck'.")
         return 0
     return guarded("list", body)
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from verifier.errors import VCError
+from verifier.rendering import safe_text
 
 from ..store import FAST_FOR_TESTS, INTERACTIVE, MODERATE, SENSITIVE, KdfParams
 from ..wallet import CredentialSummary, Wallet, default_wallet_path
@@ -119,7 +120,9 @@ def short(record_id: str) -> str:
 
 
 def label_of(summary: CredentialSummary) -> str:
-    return summary.name or summary.achievement or summary.credential_id or "(unnamed credential)"
+    """The name a person knows the credential by, safe to print (it comes from the badge:
+    control characters and lone surrogates are shown escaped)."""
+    return safe_text(summary.name or summary.achievement or summary.credential_id or "(unnamed credential)")
 
 
 def confirm(question: str, *, interactive: bool | None = None, prompt: Prompt | None = None) -> bool:

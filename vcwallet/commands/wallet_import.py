@@ -8,12 +8,13 @@ is refused unless ``--force``, and then it is kept with a visible flag.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from verifier.rendering import could_not_check_advice, safe_text
+from verifier.report import dumps_json
 from verifier.verification import Verifier
 
 from ..wallet import ImportResult, status_of
@@ -61,7 +62,7 @@ def add_verifier_options(parser: argparse.ArgumentParser) -> None:
 
 def _problem(result: ImportResult) -> str:
     if result.error is not None:
-        return f"{result.error.message} [{result.error.code}]"
+        return f"{safe_text(result.error.message)} [{result.error.code}]"
     if result.report is not None:
         codes = sorted({c.code for c in result.report.errors if c.code})
         return ", ".join(codes) or "did not verify"
@@ -70,7 +71,7 @@ def _problem(result: ImportResult) -> str:
 
 def describe(result: ImportResult) -> str:
     """One line per input: what happened, and for refusals why and what to do."""
-    where = result.source
+    where = safe_text(result.source)
     if result.stored and result.summary is not None:
         flagged = result.outcome == "added_flagged"
         flag = f"  (FLAGGED: did not verify: {_problem(result)})" if flagged else ""
@@ -84,11 +85,16 @@ def describe(result: ImportResult) -> str:
         if result.reason == "presentation":
             return f"refused   {where}: a presentation inside a presentation is not imported"
         if result.report is not None and status_of(result.report.to_json()) == "unknown":
-            return (f"refused   {where}: it could not be checked ({_problem(result)}); try again "
-                    "when the issuer's documents can be reached, or use --force to keep it, flagged")
+            tip = could_not_check_advice(c.code for c in result.report.errors)
+            return (f"refused   {where}: could not check it, which is not invalid "
+                    f"({_problem(result)}). {tip} Or use --force to keep it, flagged")
         return (f"refused   {where}: it did not verify ({_problem(result)}); "
                 "use --force to keep it, flagged")
     return f"unreadable {where}: {_problem(result)}"
+
+
+def _word(status: str) -> str:
+    return "could not check" if status == "unknown" else status
 
 
 def _exit_code(results: list[ImportResult]) -> int:
@@ -128,7 +134,7 @@ def run_import(args: argparse.Namespace) -> int:
                 results.extend(found)
         for result in results:
             if args.json:
-                print(json.dumps(_result_json(result), ensure_ascii=False))
+                print(dumps_json(_result_json(result)))
             else:
                 print(describe(result))
         if not args.json:
@@ -162,8 +168,11 @@ def run_recheck(args: argparse.Namespace) -> int:
                 print(f"{short(result.id)}  {name}: cannot be read [{result.error.code}]")
                 worst = 2
                 continue
-            change = f"{result.before} -> {result.after}" if result.changed else result.after
+            before, after = (_word(result.before), _word(result.after))
+            change = f"{before} -> {after}" if result.changed else after
             print(f"{short(result.id)}  {name}: {change}")
+            if result.after == "unknown" and result.report is not None:
+                print(f"          {could_not_check_advice(c.code for c in result.report.errors)}")
             if result.after not in ("verified", "untrusted") and worst == 0:
                 worst = 1
         return worst

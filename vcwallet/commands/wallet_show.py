@@ -9,10 +9,12 @@ and the report; ``--raw`` writes the exact stored bytes (a JWT, JSON or an image
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Iterator, Mapping
 from typing import Any
+
+from verifier.rendering import safe_text
+from verifier.report import dumps_json
 
 from ..importing import summarize
 from ..wallet import StoredCredential
@@ -112,7 +114,8 @@ def render(stored: StoredCredential) -> str:
     document = view.document or {}
     extra = summary.extra
     flag = ", FLAGGED: imported although it did not verify" if summary.flagged else ""
-    lines = [f"{label_of(summary)}  [{summary.status}{flag}]", f"  wallet id:     {summary.id}"]
+    status = "could not check" if summary.status == "unknown" else summary.status
+    lines = [f"{label_of(summary)}  [{status}{flag}]", f"  wallet id:     {summary.id}"]
     if summary.credential_id:
         lines.append(f"  credential id: {summary.credential_id}")
     lines.append(f"  format:        {summary.format}")
@@ -172,10 +175,11 @@ def run_show(args: argparse.Namespace) -> int:
             sys.stdout.buffer.flush()
             return 0
         if args.json:
-            print(json.dumps({"summary": stored.summary.to_json(), "credential": stored.view().document,
-                              "report": stored.report}, ensure_ascii=False, indent=2))
+            print(dumps_json({"summary": stored.summary.to_json(), "credential": stored.view().document,
+                              "report": stored.report}, indent=2))
             return 0
-        print(render(stored))
+        # every line may echo the badge: control characters and lone surrogates are escaped
+        print("\n".join(safe_text(line) for line in render(stored).splitlines()))
         return 0
     return guarded("show", body)
 

@@ -30,7 +30,7 @@ from typing import Any
 
 from . import fast_expand
 from .nquads import Quad
-from .rdfc import DEFAULT_WORK, canonicalize
+from .rdfc import DEFAULT_WORK, WorkBudget, canonicalize
 
 #: pyld's document loader shape: ``loader(url, options) -> {"contextUrl", "documentUrl",
 #: "document", "tag"?, ...}``. ``tag: "static"`` lets pyld cache the processed context.
@@ -75,14 +75,16 @@ def to_quads(document: Any, *, document_loader: DocumentLoader, safe: bool = Tru
 
 def canonize(document: Any, *, document_loader: DocumentLoader, safe: bool = True,
              max_work: int = DEFAULT_WORK, hash_algorithm: str = "sha256",
-             fast: bool | None = None) -> str:
+             fast: bool | None = None, budget: WorkBudget | None = None) -> str:
     """Canonical N-Quads (RDFC-1.0) of a JSON-LD document: what Data Integrity proofs hash.
 
     Raises what :func:`to_quads` raises, plus ``canonicalization.limit_exceeded`` and
-    ``canonicalization.unsupported_hash`` from :func:`.canonicalize`.
+    ``canonicalization.unsupported_hash`` from :func:`.canonicalize`. ``budget`` shares one
+    work allowance across several calls (one document's proofs).
     """
     quads = to_quads(document, document_loader=document_loader, safe=safe, fast=fast)
-    return canonicalize(quads, hash_algorithm=hash_algorithm, max_work=max_work).nquads
+    return canonicalize(quads, hash_algorithm=hash_algorithm, max_work=max_work,
+                        budget=budget).nquads
 
 
 def expand(document: Any, *, document_loader: DocumentLoader, safe: bool = True) -> list[Any]:

@@ -68,6 +68,20 @@ class CanonicalDataset:
     issued: dict[str, str]
 
 
+class WorkBudget:
+    """A work allowance that several canonicalizations draw on together.
+
+    A document with a proof set or chain is canonicalized more than once (each distinct input
+    document, each proof's options); sharing one budget makes the bound hold per document, so
+    many proofs cannot multiply what one hostile graph may cost.
+    """
+
+    __slots__ = ("remaining",)
+
+    def __init__(self, units: int = DEFAULT_WORK) -> None:
+        self.remaining = units
+
+
 def _line(s: str, p: str, o: str, g: str) -> str:
     if g:
         return f"{s} {p} {o} {g} .\n"
@@ -80,18 +94,18 @@ class _Canonicalizer:
     __slots__ = ("bnode_quads", "budget", "canonical", "first_degree", "hash")
 
     def __init__(self, bnode_quads: dict[str, list[Quad]], digest: Callable[[str], str],
-                 max_work: int) -> None:
+                 budget: WorkBudget) -> None:
         self.bnode_quads = bnode_quads
         self.hash = digest
-        self.budget = max_work
+        self.budget = budget
         # Canonical issuer: input term ("_:e0") -> canonical label ("c14n0"), in issuance order.
         self.canonical: dict[str, str] = {}
         self.first_degree: dict[str, str] = {}
 
     def spend(self, units: int = 1) -> None:
         """Count deep work; symmetric graphs would otherwise take factorial time."""
-        self.budget -= units
-        if self.budget < 0:
+        self.budget.remaining -= units
+        if self.budget.remaining < 0:
             raise CanonicalizationError(
                 "canonicalization.limit_exceeded",
                 "canonicalization exceeded its work budget: the blank nodes form a highly "
@@ -190,13 +204,14 @@ class _Canonicalizer:
 
 
 def canonicalize(quads: Iterable[Quad], *, hash_algorithm: str = "sha256",
-                 max_work: int = DEFAULT_WORK) -> CanonicalDataset:
+                 max_work: int = DEFAULT_WORK, budget: WorkBudget | None = None) -> CanonicalDataset:
     """Canonicalize a dataset with RDFC-1.0 (section 4.4).
 
     ``quads`` may repeat quads (a dataset is a set; duplicates are dropped first) and come in any
     order; blank-node labels in the input do not affect the output. ``max_work`` bounds Hash
     N-Degree Quads calls plus permutations; exceeding it raises
-    ``canonicalization.limit_exceeded``. An unknown ``hash_algorithm`` raises
+    ``canonicalization.limit_exceeded``; a shared ``budget`` (:class:`WorkBudget`) replaces
+    ``max_work`` and is drawn down by this run. An unknown ``hash_algorithm`` raises
     ``canonicalization.unsupported_hash``; a blank-node predicate (generalized RDF) raises
     ``canonicalization.invalid_nquads``.
     """
@@ -223,7 +238,7 @@ def canonicalize(quads: Iterable[Quad], *, hash_algorithm: str = "sha256",
     if not bnode_quads:
         return CanonicalDataset(_sorted_text(_line(*q) for q in unique), {})
 
-    state = _Canonicalizer(bnode_quads, digest, max_work)
+    state = _Canonicalizer(bnode_quads, digest, budget if budget is not None else WorkBudget(max_work))
 
     # Step 3: group blank nodes by first-degree hash (in first-appearance order).
     by_hash: dict[str, list[str]] = {}

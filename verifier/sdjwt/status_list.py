@@ -26,7 +26,7 @@ import zlib
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from ..clock import Clock
@@ -226,7 +226,9 @@ class TokenStatusChecker:
     def check(self, uri: str, idx: int, *, issuer: str) -> int:
         """The status value of entry ``idx`` of the list at ``uri``, which ``issuer`` must sign."""
         loaded = self._get(uri, issuer)
-        if loaded.exp is not None and self.clock.now() >= datetime.fromtimestamp(loaded.exp, UTC):
+        # compared as numbers: an exp after year 9999 (a NumericDate may be any number) is far
+        # future, not an OverflowError
+        if loaded.exp is not None and self.clock.now().timestamp() >= loaded.exp:
             raise _unknown("the status list token has expired", uri, reason="list expired")
         return loaded.status_list.get(idx)
 

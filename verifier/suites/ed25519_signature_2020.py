@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..errors import ProofError
-from .base import DocumentLoader, JsonObject, rdfc_hash_data
+from .base import DocumentLoader, HashCache, JsonObject, rdfc_hash_data
 
 _ALLOWED_ALGORITHMS = {
     "canonicalizationAlgorithm": {"URDNA2015", "RDFC-1.0", "https://w3id.org/security#URDNA2015"},
@@ -37,5 +37,5 @@ class Ed25519Signature2020:
         return config
 
     def hash_data(self, document: Mapping[str, Any], proof_config: Mapping[str, Any], *,
-                  document_loader: DocumentLoader) -> bytes:
-        return rdfc_hash_data(document, proof_config, document_loader=document_loader)
+                  document_loader: DocumentLoader, cache: HashCache | None = None) -> bytes:
+        return rdfc_hash_data(document, proof_config, document_loader=document_loader, cache=cache)

@@ -13,7 +13,7 @@ from typing import Any
 
 from .. import jcs
 from ..errors import ProofError
-from .base import DocumentLoader, JsonObject
+from .base import DocumentLoader, HashCache, JsonObject
 
 
 class EddsaJcs2022:
@@ -33,6 +33,11 @@ class EddsaJcs2022:
         return config
 
     def hash_data(self, document: Mapping[str, Any], proof_config: Mapping[str, Any], *,
-                  document_loader: DocumentLoader) -> bytes:
-        return (hashlib.sha256(jcs.canonicalize(proof_config)).digest()
-                + hashlib.sha256(jcs.canonicalize(document)).digest())
+                  document_loader: DocumentLoader, cache: HashCache | None = None) -> bytes:
+        def document_digest() -> bytes:
+            return hashlib.sha256(jcs.canonicalize(document)).digest()
+
+        config_digest = hashlib.sha256(jcs.canonicalize(proof_config)).digest()
+        if cache is None:
+            return config_digest + document_digest()
+        return config_digest + cache.digest("jcs-sha256", document, document_digest)
