@@ -32,6 +32,11 @@ ADVICE = {
                          "'vcwallet contexts fetch' once (or 'vcwallet contexts import DIR'), or "
                          "pass --contexts DIR, then verify again.",
     "context.": "Its vocabulary could not be loaded safely, so what was signed is unclear.",
+    "jsonld.noncanonical_term": "It writes a signed field in a form the checks cannot read (a full "
+                                "or compact IRI, an alias); it could hide an expiry or a "
+                                "revocation. Do not accept it; ask the issuer for the usual form.",
+    "jsonld.duplicate_node": "It describes one thing in two places, so a field could hide from the "
+                             "checks. Do not accept it; ask the issuer for the usual form.",
     "jsonld.": "Part of the credential would not be covered by the signature; treat it as forged.",
     "canonicalization.": "The credential is built to exhaust verifiers; treat it as hostile.",
     "proof.invalid_signature": "The content was changed after it was signed. Do not accept it.",
@@ -53,6 +58,10 @@ ADVICE = {
     "status.": "Its revocation status is unknown; it cannot be accepted until that is checked.",
     "trust.": "The issuer is not on your trust list; decide whether you know and accept them.",
     "openbadges.recipient_mismatch": "The badge was not issued to the person you named.",
+    "openbadges.embedded_mismatch": "The badge carries issuer or badge details the issuer does "
+                                    "not publish. Do not accept it.",
+    "openbadges.hosted_mismatch": "This copy differs from the one the issuer hosts. Do not accept "
+                                  "it; use the issuer's own copy.",
     "openbadges.": "It does not follow the Open Badges rules.",
     "presentation.challenge_reused": "This presentation was already used once; ask for a new one.",
     "presentation.challenge_unknown": "You did not issue this challenge (check --ledger, or use "
