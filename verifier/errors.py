@@ -161,6 +161,9 @@ CODES: dict[str, str] = {
     "wallet.kdf_params_invalid": "The stored key-derivation parameters are out of bounds.",
     "wallet.busy": "Another process kept the wallet locked for longer than the busy timeout.",
     "wallet.ambiguous_id": "A short record id matches more than one record; give more characters.",
+    "wallet.unexpected_schema": "The file holds SQL objects that are not ours (triggers, views, other tables) or its schema does not match its version row.",
+    "wallet.malformed_row": "A row holds values of the wrong type or unreadable text; it was skipped and reported.",
+    "wallet.not_rechecked": "A credential restored or salvaged from outside could not be verified again here.",
     "io.file_error": "A file could not be read or written (missing, a folder, no permission, disk full).",
     "app.internal_error": "Something failed inside vcwallet; the action was not completed.",
 }
