@@ -16,6 +16,7 @@ PILLS = {
     "untrusted": ("? untrusted", "bold black on magenta"),
     "invalid": ("✗ invalid", "bold white on red"),
     "unknown": ("! unknown", "bold white on grey37"),
+    "unchecked": ("○ not rechecked", "bold white on grey37"),
 }
 
 

@@ -72,14 +72,16 @@ LIST_EXAMPLES = """examples:
   vcwallet list --status revoked
   vcwallet list --json | jq '.[].name'
 Statuses: verified, untrusted (issuer not on your trust list), revoked, suspended, expired,
-invalid (failed verification, kept with --force) and unknown (could not be checked).
+invalid (failed verification, kept with --force), unknown (could not be checked) and unchecked
+(restored or salvaged, and not rechecked here yet: run 'vcwallet recheck').
 """
 
 
 def _row(summary: CredentialSummary) -> tuple[str, str, str, str, str]:
     if summary.damaged:
         return short(summary.id), "DAMAGED", f"(cannot be read: {summary.damaged})", "", ""
-    status = summary.status + ("*" if summary.flagged else "")
+    word = "not rechecked" if summary.status == "unchecked" else summary.status
+    status = word + ("*" if summary.flagged else "")
     issuer = summary.issuer_name or summary.issuer_id or ""
     return short(summary.id), status, label_of(summary), issuer, (summary.issued or "")[:10]
 
@@ -103,7 +105,7 @@ def run_list(args: argparse.Namespace) -> int:
         for row in rows:
             print("  ".join(_clip(cell, w).ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
         if any(s.flagged for s in items):
-            print("* imported with --force although it did not verify")
+            print("* kept with --force although it did not verify")
         return 0
     return guarded("list", body)
 

@@ -101,6 +101,11 @@ HINTS = {
     "wallet.exists": "Nothing was overwritten. Choose another path, or remove the old file yourself.",
     "wallet.busy": "Another vcwallet is writing to this wallet; try again in a moment.",
     "wallet.storage_full": "Free some disk space; nothing partial was written.",
+    "wallet.unexpected_schema": "The file holds SQL that is not a wallet's (or its version row was edited) "
+                                "and was not opened. 'vcwallet salvage --out NEW.db' copies the records "
+                                "into a clean wallet.",
+    "wallet.malformed_row": "A row of the file was edited or damaged; 'vcwallet salvage --out NEW.db' "
+                            "copies everything else.",
 }
 
 
