@@ -486,22 +486,43 @@ class Wallet:
                    read: Callable[[str, str], bytes] | None = None) -> tuple[str, str] | None:
         """The stored credential the tags point to, if its own bytes carry what they stand for.
 
-        A pointer to a record that does not (the lookup table was edited) is no duplicate: it
-        is logged and ignored, and storing the credential replaces it.
+        A pointer to a record that does not (the lookup table was edited) is not believed: the
+        summaries are searched instead (each checked against its bytes), so an edited index can
+        neither invent a duplicate nor hide one. Storing the credential replaces the pointer.
         """
         read = read or self._store.get
+        edited = False
         for item in tags:
             found = find(item.tag)
             if found is None:
                 continue
-            try:
-                bound = carries(read(found, KIND_CREDENTIAL), item.reason, item.value)
-            except (WalletError, ParseError):
-                bound = False
-            if bound:
+            if self._bound(read, found, item):
                 return found, item.reason
-            log.warning("lookup tag (%s) points to record %s, which does not carry it; ignored",
-                        item.reason, found)
+            log.warning("lookup tag (%s) points to record %s, which does not carry it", item.reason, found)
+            edited = True
+        return self._search_duplicate(tags, read) if edited else None
+
+    @staticmethod
+    def _bound(read: Callable[[str, str], bytes], record_id: str, item: LookupTag) -> bool:
+        try:
+            return carries(read(record_id, KIND_CREDENTIAL), item.reason, item.value)
+        except (WalletError, ParseError):
+            return False
+
+    def _search_duplicate(self, tags: list[LookupTag],
+                          read: Callable[[str, str], bytes]) -> tuple[str, str] | None:
+        """The duplicate found by reading every summary (only when the index was found edited)."""
+        for record_id, plaintext in self._store.read_all(KIND_SUMMARY):
+            if isinstance(plaintext, WalletError):
+                continue
+            try:
+                summary = CredentialSummary.from_record(record_id, _json_record(plaintext))
+            except (ParseError, ValueError, TypeError):
+                continue
+            for item in tags:
+                claimed = summary.content_sha256 if item.reason == "content" else summary.credential_id
+                if claimed == item.value and self._bound(read, record_id, item):
+                    return record_id, item.reason
         return None
 
     def _ob2_extra(self, view: CredentialView) -> dict[str, Any]:
