@@ -8,12 +8,20 @@ backup) and rewrite its summary and report records with it.
 
 from __future__ import annotations
 
+import argparse
 import json
+import os
+import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.vcwallet.attacks.editing import BACKUP_PASSPHRASE
 from tests.vcwallet.store.support import FAST, PASSPHRASE, StubVerifier, credential, new_wallet
+from tests.vcwallet.wallet.world import CONTEXTS, needs_world
+from vcwallet.commands import wallet_cmds, wallet_import
+from vcwallet.demo.world import WORLD_DIR, world_host, world_verifier
 from vcwallet.store import Store
 from vcwallet.wallet import Wallet
 from verifier.report import CheckResult, Status, VerificationReport
@@ -119,3 +127,36 @@ def test_holder_keys_from_a_backup_are_rebuilt_from_their_secret(tmp_path: Path)
         result = mine.restore(backup, BACKUP_PASSPHRASE)
         assert result.keys_added == [key.did]  # derived from the secret, not the planted did
         assert [k.did for k in mine.holder_keys()] == [key.did]
+
+
+@needs_world
+def test_the_restore_command_offline_never_says_verified_without_checking(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """The real import verifier (``--offline``): what needs the network is "not rechecked"."""
+    with world_host() as host:
+        online = world_verifier(WORLD_DIR, host, CONTEXTS)
+        with Wallet.create(tmp_path / "old.db", PASSPHRASE, verifier=online, kdf=FAST) as wallet:
+            wallet.import_source(str(WORLD_DIR / "credentials"))
+            before = {s.content_sha256: s.status for s in wallet.list()}
+            wallet.backup(tmp_path / "b.vcbackup", BACKUP_PASSPHRASE, kdf=FAST)
+        monkeypatch.setenv("VCWALLET_PASSPHRASE", PASSPHRASE)
+        monkeypatch.setenv("VCWALLET_BACKUP_PASSPHRASE", BACKUP_PASSPHRASE)
+        monkeypatch.setattr(sys, "stdin", open(os.devnull))
+        parser = argparse.ArgumentParser(prog="vcwallet")
+        wallet_cmds.register(parser.add_subparsers(dest="command"))
+        target = tmp_path / "new" / "wallet.db"
+        args = parser.parse_args(["restore", "--wallet", str(target), "--kdf", "insecure-test", "--offline",
+                                  "--contexts", str(CONTEXTS), str(tmp_path / "b.vcbackup")])
+        assert args.func(args) == 0
+        offline = wallet_import.make_verifier(args)
+        with Wallet.open(target, PASSPHRASE, verifier=online) as restored:
+            after = {s.content_sha256: s for s in restored.list()}
+            assert after.keys() == before.keys()
+            assert {s.status for s in after.values()} <= {"verified", "unchecked"}
+            assert sum(s.status == "unchecked" for s in after.values()) >= len(after) // 2
+            for summary in after.values():
+                if summary.status == "verified":  # only what the offline verifier itself verifies
+                    data = restored.get(summary.id).data
+                    assert offline.verify_credential(data).verified
+            rechecked = {restored.get(r.id).summary.content_sha256: r.after for r in restored.recheck()}
+            assert rechecked == before  # online again: exactly the statuses the badges earn
