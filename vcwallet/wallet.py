@@ -768,7 +768,8 @@ class Wallet:
             report_json = report.to_json()
             fresh = self._summary(record_id, data, view, report_json, source=summary.source,
                                   presentation=summary.presentation, flagged=summary.flagged,
-                                  extra=self._ob2_extra(view) or summary.extra, imported_at=summary.imported_at)
+                                  extra=self._ob2_extra(view) or summary.extra,
+                                  imported_at=summary.imported_at)
             updated = replace(fresh, tags=summary.tags, note=summary.note, salvaged=summary.salvaged)
             with self._store.transaction() as txn:
                 if not txn.has(record_id, KIND_SUMMARY):

@@ -41,7 +41,7 @@ from . import crypto, files, hardening
 from .crypto import KdfParams
 from .database import Store, guarded, uri_for
 from .errors import CorruptStore, WalletExists
-from .reading import SELECT_ROWS, RawRow, name_text, parse_row, read_meta
+from .reading import SELECT_ROWS, name_text, parse_rows, read_meta
 from .schema import APPLICATION_ID, MIGRATIONS
 
 if sys.platform != "win32":
@@ -139,7 +139,7 @@ def _copy(store: Store, target: sqlite3.Connection) -> None:
                 ("backed_up_at", _now()), ("key_check", key_check)], many=True)
             cursor = source.execute(SELECT_ROWS + " ORDER BY seq")
             while batch := cursor.fetchmany(_BATCH):
-                rows = [row for row in map(parse_row, batch) if isinstance(row, RawRow)]
+                rows = parse_rows(batch)[0]
                 _step(target, "INSERT INTO records (id, kind, nonce, ciphertext) VALUES (?, ?, ?, ?)",
                       [(r.id, r.kind, r.nonce, r.ciphertext) for r in rows], many=True)
             links = []

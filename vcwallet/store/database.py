@@ -65,6 +65,7 @@ from .reading import (
     meta_text,
     name_text,
     parse_row,
+    parse_rows,
     read_keyslot,
     read_meta,
     read_version,
@@ -524,15 +525,7 @@ class Store:
                 found = self._sql(SELECT_ROWS + " ORDER BY seq").fetchall()
             else:
                 found = self._sql(SELECT_ROWS + " WHERE kind = ? ORDER BY seq", (kind,)).fetchall()
-        good: list[RawRow] = []
-        bad: list[BadRow] = []
-        for raw in found:
-            row = parse_row(raw)
-            if isinstance(row, BadRow):
-                bad.append(row)
-            else:
-                good.append(row)
-        return good, bad
+        return parse_rows(found)
 
     def rows(self, kind: str | None = None) -> list[RawRow]:
         """Encrypted rows (of one kind), oldest first; malformed rows are left out (see :meth:`scan`)."""
@@ -544,15 +537,17 @@ class Store:
         A malformed row appears under its label (``row#SEQ``, not an id) with ``wallet.malformed_row``.
         """
         good, bad = self.scan(kind)
-        out: list[tuple[int, str, bytes | WalletError]] = []
+        out: list[tuple[str, bytes | WalletError]] = []
         for row in good:
             try:
-                out.append((row.seq, row.id, self.decrypt_row(row)))
+                out.append((row.id, self.decrypt_row(row)))
             except (RecordCorrupt, RecordIntegrityError) as exc:
-                out.append((row.seq, row.id, exc))
-        out.extend((b.seq, b.label, b.error()) for b in bad)
-        out.sort(key=lambda item: item[0])
-        return [(label, value) for _seq, label, value in out]
+                out.append((row.id, exc))
+        if not bad:
+            return out
+        order = {row.id: row.seq for row in good}
+        merged = [(order[rid], rid, value) for rid, value in out] + [(b.seq, b.label, b.error()) for b in bad]
+        return [(label, value) for _seq, label, value in sorted(merged, key=lambda item: item[0])]
 
     def ids(self, kind: str) -> list[str]:
         with self._lock, self._guard("read"):

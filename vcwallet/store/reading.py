@@ -12,9 +12,10 @@ the right types with readable names becomes a :class:`RawRow`; anything else bec
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import crypto
 from .crypto import KdfParams
@@ -22,14 +23,18 @@ from .errors import CorruptStore, KdfParamsInvalid, MalformedRow
 
 #: The longest record id or kind accepted (ours are 16 hex characters, or a short word).
 MAX_NAME = 128
-_ROW_TYPES = "integer,text,text,blob,blob"
-SELECT_ROWS = ("SELECT seq, typeof(seq) || ',' || typeof(id) || ',' || typeof(kind) || ',' || typeof(nonce)"
-               " || ',' || typeof(ciphertext), CAST(id AS BLOB), CAST(kind AS BLOB), CAST(nonce AS BLOB),"
-               " CAST(ciphertext AS BLOB) FROM records")
+#: 1 when every value of a ``records`` row has the type we write.
+_WELL_TYPED = ("(typeof(id) = 'text' AND typeof(kind) = 'text' AND typeof(nonce) = 'blob' "
+               "AND typeof(ciphertext) = 'blob')")
+#: Rows of a file whose schema was verified (``seq`` is the rowid, so always an integer).
+SELECT_ROWS = (f"SELECT seq, {_WELL_TYPED}, CAST(id AS BLOB), CAST(kind AS BLOB), CAST(nonce AS BLOB), "
+               "CAST(ciphertext AS BLOB) FROM records")
+#: Rows of a file whose schema was not verified (salvage): ``seq`` may be anything.
+SELECT_ANY_ROWS = SELECT_ROWS.replace("SELECT seq,",
+                                      "SELECT CASE WHEN typeof(seq) = 'integer' THEN seq END,", 1)
 
 
-@dataclass(frozen=True)
-class RawRow:
+class RawRow(NamedTuple):
     """One encrypted row as stored, with values of the right types."""
 
     seq: int
@@ -68,20 +73,39 @@ def name_text(raw: Any) -> str | None:
     return text
 
 
+def parse_rows(raws: Iterable[tuple[Any, ...]]) -> tuple[list[RawRow], list[BadRow]]:
+    """Results of :data:`SELECT_ROWS` split into well-formed rows and the rest (with the reason).
+
+    The common case is inlined: this runs for every row ``list`` decrypts.
+    """
+    good: list[RawRow] = []
+    bad: list[BadRow] = []
+    for seq, typed, record_id, kind, nonce, ciphertext in raws:
+        if not isinstance(seq, int):
+            bad.append(BadRow(-1, "its sequence number is not an integer"))
+            continue
+        if typed != 1:
+            bad.append(BadRow(seq, "values of the wrong SQL types (ids and kinds are text, nonces and "
+                                   "ciphertexts are blobs)"))
+            continue
+        try:
+            rid = record_id.decode("utf-8")
+            kind_text = kind.decode("utf-8")
+        except UnicodeDecodeError:
+            bad.append(BadRow(seq, "its id or kind is not UTF-8 text"))
+            continue
+        if (0 < len(rid) <= MAX_NAME and 0 < len(kind_text) <= MAX_NAME and rid.isprintable()
+                and kind_text.isprintable()):
+            good.append(RawRow(seq, rid, kind_text, nonce, ciphertext))
+        else:
+            bad.append(BadRow(seq, "its id or kind is empty, too long or holds control characters"))
+    return good, bad
+
+
 def parse_row(raw: tuple[Any, ...]) -> RawRow | BadRow:
     """One result of :data:`SELECT_ROWS` as a :class:`RawRow`, or the reason it is not one."""
-    seq, types, record_id, kind, nonce, ciphertext = raw
-    if not isinstance(seq, int) or isinstance(seq, bool):
-        return BadRow(-1, "its sequence number is not an integer")
-    if types != _ROW_TYPES:
-        return BadRow(seq, f"values of the wrong SQL types ({types}, expected {_ROW_TYPES})")
-    rid = name_text(record_id)
-    if rid is None:
-        return BadRow(seq, "its id is not printable UTF-8 text")
-    kind_text = name_text(kind)
-    if kind_text is None:
-        return BadRow(seq, "its kind is not printable UTF-8 text")
-    return RawRow(seq, rid, kind_text, bytes(nonce), bytes(ciphertext))
+    good, bad = parse_rows((raw,))
+    return good[0] if good else bad[0]
 
 
 def texts(rows: list[Any]) -> list[str]:
@@ -182,5 +206,5 @@ def read_keyslot(conn: sqlite3.Connection, path: Path) -> Keyslot:
     return Keyslot(kdf_text, opslimit, memlimit, bytes(salt), bytes(check), bytes(wrapped))
 
 
-__all__ = ["MAX_NAME", "SELECT_ROWS", "BadRow", "Keyslot", "RawRow", "meta_text", "name_text", "parse_row",
-           "read_keyslot", "read_meta", "read_version", "texts"]
+__all__ = ["MAX_NAME", "SELECT_ANY_ROWS", "SELECT_ROWS", "BadRow", "Keyslot", "RawRow", "meta_text",
+           "name_text", "parse_row", "parse_rows", "read_keyslot", "read_meta", "read_version", "texts"]

@@ -37,7 +37,7 @@ from . import crypto, files, hardening
 from .crypto import KdfParams, RecordCipher
 from .database import KEY_CHECK_ID, KEY_CHECK_KIND, KEY_CHECK_PLAINTEXT, map_sqlite_error, uri_for
 from .errors import CorruptStore, WrongPassphrase
-from .reading import SELECT_ROWS, BadRow, Keyslot, RawRow, parse_row, read_keyslot, read_meta
+from .reading import SELECT_ANY_ROWS, BadRow, Keyslot, RawRow, parse_row, read_keyslot, read_meta
 
 #: After a damaged region, how many consecutive missing rows the scan probes past.
 PROBE_LIMIT = 20_000
@@ -155,7 +155,7 @@ def _scan(conn: sqlite3.Connection, errors: list[str]) -> tuple[list[RawRow], li
     found: dict[int, RawRow | BadRow] = {}
     last = 0
     try:
-        for raw in conn.execute(SELECT_ROWS + " ORDER BY seq"):
+        for raw in conn.execute(SELECT_ANY_ROWS + " ORDER BY seq"):
             row = parse_row(raw)
             found[row.seq] = row
             last = max(last, row.seq)
@@ -165,7 +165,7 @@ def _scan(conn: sqlite3.Connection, errors: list[str]) -> tuple[list[RawRow], li
         seq = last + 1
         while misses < PROBE_LIMIT:
             try:
-                raw = conn.execute(SELECT_ROWS + " WHERE seq = ?", (seq,)).fetchone()
+                raw = conn.execute(SELECT_ANY_ROWS + " WHERE seq = ?", (seq,)).fetchone()
             except sqlite3.DatabaseError:
                 raw = None
             if raw is not None:
