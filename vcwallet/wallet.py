@@ -367,9 +367,9 @@ class RestoreResult:
 class SalvageReport:
     """What :meth:`Wallet.salvage` recovered into the new wallet, and what was lost.
 
-    ``damaged``: the checks found damaged and worked around (``kek_check``, ``key_check``,
-    ``wallet_id``); ``ignored``: SQL objects in the damaged file that are not ours (never run);
-    ``unchecked``: recovered credentials that could not be verified again here.
+    ``damaged``: what was found damaged and worked around (``kek_check``, ``key_check``,
+    ``wallet_id``, ``wrapped_key``); ``ignored``: SQL objects in the damaged file that are not ours
+    (never run); ``unchecked``: recovered credentials that could not be verified again here.
     """
 
     path: Path

@@ -197,7 +197,8 @@ def _restore_credential(wallet: Wallet, source: Store, result: RestoreResult, se
     try:
         view = view_credential(data)
         tags = wallet._tags(data, view.credential_id)
-        existing = wallet._duplicate(tags, lambda t: seen.get(t) or wallet.store.find(t))
+        existing = (next(((seen[t.tag], t.reason) for t in tags if t.tag in seen), None)  # this restore's own
+                    or wallet._duplicate(tags, wallet.store.find))
         checked = None if existing or view.kind == "presentation" else recheck_bytes(wallet, data, view,
                                                                                     backup_id)
     except Exception as exc:  # noqa: BLE001 - one hostile record never stops a restore

@@ -14,7 +14,7 @@ from typing import Any
 
 from verifier.errors import VCError
 
-from ..store import FAST_FOR_TESTS, INTERACTIVE, MODERATE, SENSITIVE, KdfParams
+from ..store import FAST_FOR_TESTS, INTERACTIVE, MODERATE, SENSITIVE, KdfParams, files
 from ..wallet import CredentialSummary, Wallet, default_wallet_path
 
 ENV_PASSPHRASE = "VCWALLET_PASSPHRASE"
@@ -56,7 +56,11 @@ def wallet_path(args: argparse.Namespace) -> Path:
 def get_passphrase(what: str, env_name: str, *, confirm: bool = False,
                    environ: Mapping[str, str] | None = None, prompt: Prompt | None = None,
                    interactive: bool | None = None) -> str:
-    """A passphrase from ``env_name``, else a no-echo prompt on a terminal, else a usage error."""
+    """A passphrase from ``env_name``, else a no-echo prompt on a terminal, else a usage error.
+
+    Core dumps are switched off first: from here on the process holds a secret.
+    """
+    files.disable_core_dumps()
     env = os.environ if environ is None else environ
     value = env.get(env_name, "")
     if value:

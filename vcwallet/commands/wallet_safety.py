@@ -191,6 +191,7 @@ DAMAGED_CHECKS = {
     "kek_check": "the key slot's check value (the passphrase was confirmed by unwrapping the data key)",
     "key_check": "the key-check blob (the data key was confirmed by the records themselves)",
     "wallet_id": "the wallet id (repaired: one character differed)",
+    "wrapped_key": "the wrapped data key (found again: the records themselves confirmed it)",
 }
 
 

@@ -16,11 +16,14 @@ itself rather than against the checks that only exist to explain failures:
 * the key-check blob (``meta.key_check``) confirms the unwrapped data key; when it does not open,
   the records themselves are the test: every one that authenticates is recovered;
 * the wallet id is the wrapped key's associated data; when one of its characters is damaged,
-  each single-character repair is tried (a few hundred AEAD checks, no key derivation).
+  each single-character repair is tried (a few hundred AEAD checks, no key derivation);
+* when the check value confirms the passphrase but the wrapped key does not open, every key one
+  flipped bit of the wrapping could hide is tried against the key-check blob and the records
+  (:mod:`.repair`).
 
-Each check found damaged is named in :attr:`SalvageRead.damaged`. Damage to the salt, the KDF
-parameters or the wrapped key itself changes the derived key or the key, and cannot be told from
-a wrong passphrase: those are reported as such.
+Each check found damaged is named in :attr:`SalvageRead.damaged`. Damage to the salt or the KDF
+parameters changes the derived key and cannot be told from a wrong passphrase: it is reported as
+such.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import crypto, files, hardening
+from . import crypto, files, hardening, repair
 from .crypto import KdfParams, RecordCipher
 from .database import KEY_CHECK_ID, KEY_CHECK_KIND, KEY_CHECK_PLAINTEXT, map_sqlite_error, uri_for
 from .errors import CorruptStore, WrongPassphrase
@@ -48,8 +51,8 @@ _HEX = b"0123456789abcdef"
 class SalvageRead:
     """What a salvage scan recovered: decrypted ``(id, kind, plaintext)`` rows and the losses.
 
-    ``damaged`` names the checks found damaged (``kek_check``, ``key_check``, ``wallet_id``) whose
-    damage was worked around; ``ignored`` the SQL objects in the file that are not ours (never run).
+    ``damaged`` names what was found damaged and worked around (``kek_check``, ``key_check``,
+    ``wallet_id``, ``wrapped_key``); ``ignored`` the SQL objects in the file that are not ours (never run).
     """
 
     rows: list[tuple[str, str, bytes]] = field(default_factory=list)
@@ -76,9 +79,9 @@ def salvage_read(path: str | os.PathLike[str], passphrase: str) -> SalvageRead:
         except sqlite3.DatabaseError as exc:
             raise CorruptStore(f"{path}: the key slot cannot be read, so nothing can be decrypted ({exc})",
                                path=str(path), details={"path": str(path), "reason": "keyslot"}) from exc
-        cipher = _unlock(slot, passphrase, meta, path, result.damaged)
-        result.kdf = slot.params()
         raw, bad = _scan(conn, result.scan_errors)
+        cipher = _unlock(slot, passphrase, meta, path, result.damaged, raw)
+        result.kdf = slot.params()
     finally:
         conn.close()
     for row in bad:
@@ -92,8 +95,8 @@ def salvage_read(path: str | os.PathLike[str], passphrase: str) -> SalvageRead:
     return result
 
 
-def _unlock(slot: Keyslot, passphrase: str, meta: dict[str, Any], path: Path,
-            damaged: list[str]) -> RecordCipher:
+def _unlock(slot: Keyslot, passphrase: str, meta: dict[str, Any], path: Path, damaged: list[str],
+            rows: list[RawRow]) -> RecordCipher:
     """The record cipher, trying the passphrase against the wrapped key and the data itself."""
     kek = crypto.derive_kek(passphrase, slot.salt, slot.params())
     check_ok = hmac.compare_digest(crypto.kek_check(kek), slot.kek_check)
@@ -104,6 +107,12 @@ def _unlock(slot: Keyslot, passphrase: str, meta: dict[str, Any], path: Path,
         dek = _repair_wallet_id(kek, slot.wrapped_dek, wallet_id)
         if dek is not None:
             damaged.append("wallet_id")
+    key_check = meta.get("key_check")
+    if dek is None and check_ok:  # the passphrase is confirmed: look for the key behind a damaged bit
+        dek = next((c for c in repair.data_key_candidates(kek, slot.wrapped_dek)
+                    if _confirms(c, key_check, rows)), None)
+        if dek is not None:
+            damaged.append("wrapped_key")
     if dek is None:
         if check_ok:
             raise CorruptStore(f"{path}: the passphrase is right but the wrapped data key is damaged, so "
@@ -113,12 +122,22 @@ def _unlock(slot: Keyslot, passphrase: str, meta: dict[str, Any], path: Path,
     if not check_ok:
         damaged.append("kek_check")
     cipher = RecordCipher(dek)
-    key_check = meta.get("key_check")
     opened = (cipher.try_open(KEY_CHECK_ID, KEY_CHECK_KIND, key_check[:crypto.NONCE_BYTES],
                               key_check[crypto.NONCE_BYTES:]) if isinstance(key_check, bytes) else None)
     if opened != KEY_CHECK_PLAINTEXT:
         damaged.append("key_check")
     return cipher
+
+
+def _confirms(dek: bytes, key_check: Any, rows: list[RawRow]) -> bool:
+    """Whether ``dek`` opens the key-check blob or one of the smallest records (an AEAD proof)."""
+    cipher = RecordCipher(dek)
+    if isinstance(key_check, bytes) and cipher.try_open(
+            KEY_CHECK_ID, KEY_CHECK_KIND, key_check[:crypto.NONCE_BYTES],
+            key_check[crypto.NONCE_BYTES:]) == KEY_CHECK_PLAINTEXT:
+        return True
+    smallest = sorted(rows, key=lambda r: len(r.ciphertext))[:3]
+    return any(cipher.try_open(r.id, r.kind, r.nonce, r.ciphertext) is not None for r in smallest)
 
 
 def _repair_wallet_id(kek: bytes, wrapped: bytes, wallet_id: bytes) -> bytes | None:

@@ -106,3 +106,54 @@ def test_the_salvage_command_says_which_check_was_damaged(tmp_path: Path, monkey
     assert args.func(args) == 1  # recovered, with damage to report
     out = capsys.readouterr().out
     assert "2 credential(s)" in out and "check value" in out
+
+
+# -- the wrapped data key itself ---------------------------------------------------------------------
+
+WRAPPED_AT = [("nonce", 3), ("ciphertext", 24 + 17), ("tag", 24 + 32 + 9)]
+
+
+@pytest.mark.parametrize(("part", "at"), WRAPPED_AT, ids=[p for p, _a in WRAPPED_AT])
+def test_salvage_finds_the_data_key_behind_one_flipped_bit_of_its_wrapping(tmp_path: Path, part: str,
+                                                                            at: int) -> None:
+    path = tmp_path / "wallet.db"
+    ids = wallet_with(path, COUNT)
+    flip_bit(path, "keyslot", "wrapped_dek", "slot = 0", at=at, bit=0x20)
+    with pytest.raises(CorruptStore) as caught:
+        open_wallet(path)
+    assert caught.value.details["reason"] == "keyslot"
+    report = Wallet.salvage(path, PASSPHRASE, tmp_path / "saved.db", verifier=StubVerifier())
+    assert report.damaged == ["wrapped_key"] and sorted(report.credentials) == sorted(ids)
+    with open_wallet(tmp_path / "saved.db") as saved:
+        assert [saved.get(i).data for i in ids] == [credential(i) for i in range(COUNT)]
+
+
+def test_the_wrapped_key_is_also_found_when_the_key_check_blob_is_damaged(tmp_path: Path) -> None:
+    path = tmp_path / "wallet.db"
+    ids = wallet_with(path, COUNT)
+    flip_bit(path, "keyslot", "wrapped_dek", "slot = 0", at=30)
+    _damage(path, "key_check")  # now only the records themselves can confirm a candidate
+    report = Wallet.salvage(path, PASSPHRASE, tmp_path / "saved.db", verifier=StubVerifier())
+    assert sorted(report.damaged) == ["key_check", "wrapped_key"]
+    assert sorted(report.credentials) == sorted(ids)
+
+
+def test_a_damaged_wrapping_with_a_wrong_passphrase_is_still_a_wrong_passphrase(tmp_path: Path) -> None:
+    path = tmp_path / "wallet.db"
+    wallet_with(path, 1)
+    flip_bit(path, "keyslot", "wrapped_dek", "slot = 0", at=30)
+    with pytest.raises(WrongPassphrase):
+        Wallet.salvage(path, "not the passphrase", tmp_path / "saved.db")
+
+
+def test_the_keystream_matches_libsodium() -> None:
+    """The recovery path's XChaCha20 is the one libsodium's AEAD uses (so candidates are right)."""
+    import nacl.bindings
+
+    from vcwallet.store import repair
+
+    for size in (1, 32, 64):
+        key, nonce, message = os.urandom(32), os.urandom(24), os.urandom(size)
+        sealed = nacl.bindings.crypto_aead_xchacha20poly1305_ietf_encrypt(message, b"", nonce, key)
+        stream = repair.xchacha20_aead_keystream(key, nonce)
+        assert bytes(a ^ b for a, b in zip(sealed[:size], stream, strict=False)) == message
