@@ -46,8 +46,8 @@ What a backup cannot protect against (a local file cannot know):
     passphrase can also read any later copy of the wallet file, including credentials added
     after the backup, until you move to a new wallet (init + restore). passwd does not change
     the data key.
-  * Nothing can tell a wallet file (or a backup) that was replaced by an older copy of itself:
-    keep your own note of when the last backup was made.
+  * Nothing can tell a wallet file (or a backup) that was replaced by an older copy of itself,
+    whole or record by record: keep your own note of when the last backup was made.
 """
 
 RESTORE_EXAMPLES = """examples:

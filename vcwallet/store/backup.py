@@ -21,8 +21,9 @@ What a local file cannot know, and the commands say where backups are made:
   holding a backup *and its passphrase* can therefore read any copy of the wallet file, including
   records written after the backup was made, until the wallet's data key changes (a new wallet
   and a restore). Changing the wallet's passphrase does not change the data key.
-* A backup cannot show that it is the newest one, and a wallet cannot tell that the whole file
-  was replaced by an older copy of itself (a rollback): both are consistent files.
+* A backup cannot show that it is the newest one, and a wallet cannot tell that the whole file,
+  or one record, was replaced by an older copy of itself (a rollback): each record authenticates
+  on its own, and an older file is a consistent file.
 """
 
 from __future__ import annotations
