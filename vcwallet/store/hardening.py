@@ -72,15 +72,24 @@ def harden(conn: sqlite3.Connection, *, method: str | None = None) -> str:
     ``authorizer`` (``method`` forces one, for tests of each path)."""
     conn.execute("PRAGMA trusted_schema = OFF")
     chosen = method or _best_method()
-    if chosen == "setconfig":
-        setconfig: Callable[[int, bool], None] = getattr(conn, "setconfig")  # noqa: B009 (3.12+)
-        for flag, value in WANTED.items():
-            setconfig(flag, bool(value))
+    if chosen == "setconfig" and _setconfig(conn):
         return chosen
     if chosen == "ctypes" and _ctypes_config(conn):
         return chosen
     conn.set_authorizer(_authorize)
     return "authorizer"
+
+
+def _setconfig(conn: sqlite3.Connection) -> bool:
+    """Python 3.12+: set each flag; False when the SQLite library is too old for one of them."""
+    setconfig: Callable[[int, bool], None] = getattr(conn, "setconfig")  # noqa: B009 (3.12+ only)
+    getconfig: Callable[[int], bool] = getattr(conn, "getconfig")  # noqa: B009
+    try:
+        for flag, value in WANTED.items():
+            setconfig(flag, bool(value))
+        return all(getconfig(flag) == bool(value) for flag, value in WANTED.items())
+    except (sqlite3.Error, ValueError):
+        return False
 
 
 def _best_method() -> str:
