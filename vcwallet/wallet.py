@@ -13,7 +13,15 @@ A credential is stored as three sealed records under one random id:
 
 Duplicates are found through blind lookup tags (keyed hashes) of the content's SHA-256 and of the
 credential id. All records of one credential are written in one transaction: after a crash a
-credential is fully present or absent.
+credential is fully present or absent. The lookup table itself is not authenticated (anyone with
+the file can point a tag at another record), so every lookup is bound to what it finds: the
+record's own decrypted bytes must carry the id or digest asked for. For ``show ID``, ``present
+--select ID`` or ``remove ID`` a mismatch is ``wallet.corrupt_store`` naming the record; for
+duplicate detection the false pointer is ignored (and replaced when the credential is stored).
+
+Nothing enters the wallet unverified: credentials from a backup (``restore``) or a damaged file
+(``salvage``) are verified again from their exact bytes, and their summaries are rebuilt from
+those bytes (see :mod:`vcwallet.wallet_restore`).
 
 Holder keys (Ed25519, did:key) are sealed records too; ``settings`` names the active one.
 Rotating adds a new key and makes it active, keeping the old ones to present older credentials.
@@ -28,6 +36,7 @@ from __future__ import annotations
 
 import builtins
 import json
+import logging
 import os
 import secrets
 import sys
@@ -36,21 +45,23 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC
 from pathlib import Path
-from typing import Any, BinaryIO, Protocol
+from typing import Any, BinaryIO, NamedTuple, Protocol
 
 from verifier.clock import Clock, SystemClock
 from verifier.errors import ParseError, VCError
 from verifier.fetch import Fetcher
 from verifier.json_reader import loads
 from verifier.keys import Ed25519KeyPair
-from verifier.report import VerificationReport
+from verifier.report import CheckResult, Status, VerificationReport
 
 from . import importing
 from .importing import CredentialView, ImportItem, content_hash, summarize, view_credential
 from .store import (
     DEFAULT_KDF,
     AmbiguousId,
+    CorruptStore,
     KdfParams,
+    MalformedRow,
     RecordCorrupt,
     RecordIntegrityError,
     Store,
@@ -58,8 +69,9 @@ from .store import (
     WalletError,
     WalletNotFound,
     backup_store,
-    salvage_read,
 )
+
+log = logging.getLogger("vcwallet.wallet")
 
 ENV_HOME = "VCWALLET_HOME"
 WALLET_FILE = "wallet.db"
@@ -72,8 +84,9 @@ KIND_SETTINGS = "settings"
 SETTINGS_ID = "settings"
 CREDENTIAL_KINDS = frozenset({KIND_CREDENTIAL, KIND_REPORT, KIND_SUMMARY})
 
-#: ``list --status`` values, in the order a listing explains them.
-STATUSES = ("verified", "untrusted", "revoked", "suspended", "expired", "invalid", "unknown")
+#: ``list --status`` values, in the order a listing explains them. ``unchecked`` ("not rechecked")
+#: is a credential restored or salvaged from outside that could not be verified again here.
+STATUSES = ("verified", "untrusted", "revoked", "suspended", "expired", "invalid", "unknown", "unchecked")
 _TAG_HASH = "sha256"
 _TAG_ID = "credential-id"
 _MIN_PREFIX = 4
@@ -141,6 +154,29 @@ def _problems(report: Mapping[str, Any]) -> list[str]:
     return sorted({str(c["code"]) for c in report.get("checks", [])
                    if isinstance(c, dict) and c.get("code") and c.get("status") in ("failed", "error",
                                                                                       "warning")})
+
+
+class LookupTag(NamedTuple):
+    """A blind lookup tag with what it stands for: ``reason`` ``content`` (``value`` is the
+    SHA-256 of the bytes) or ``id`` (``value`` is the credential's own id)."""
+
+    tag: bytes
+    reason: str
+    value: str
+
+
+def carries(data: bytes, reason: str, value: str) -> bool:
+    """Whether a credential's bytes really are what a lookup tag says they are."""
+    if reason == "content":
+        return content_hash(data) == value
+    return view_credential(data).credential_id == value
+
+
+def not_rechecked_report(label: str, kind: str) -> dict[str, Any]:
+    """The report stored for a credential from outside that no verifier could check here."""
+    check = CheckResult("proof", Status.SKIPPED, "wallet.not_rechecked",
+                        "restored or salvaged from outside the wallet and not verified again here")
+    return VerificationReport(label, kind, (check,)).to_json()
 
 
 @dataclass(frozen=True)
@@ -311,7 +347,10 @@ class RestoreResult:
 
     ``added``: backup record ids that are new here; ``duplicates``: (backup id, existing id);
     ``merged``: existing ids whose tags or note were merged in; ``keys_added``: holder DIDs;
-    ``unreadable``: backup records that did not decrypt.
+    ``unreadable``: backup records that did not decrypt or could not be read (malformed rows
+    appear as ``row#SEQ``); ``refused``: (backup id, status) of credentials that failed
+    verification again and were not added (``force`` keeps them, flagged); ``unchecked``: added
+    backup ids that could not be verified here (status ``unchecked``, "not rechecked").
     """
 
     dry_run: bool
@@ -320,17 +359,27 @@ class RestoreResult:
     merged: list[str] = field(default_factory=list)
     keys_added: list[str] = field(default_factory=list)
     unreadable: list[str] = field(default_factory=list)
+    refused: list[tuple[str, str]] = field(default_factory=list)
+    unchecked: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
 class SalvageReport:
-    """What :meth:`Wallet.salvage` recovered into the new wallet, and what was lost."""
+    """What :meth:`Wallet.salvage` recovered into the new wallet, and what was lost.
+
+    ``damaged``: what was found damaged and worked around (``kek_check``, ``key_check``,
+    ``wallet_id``, ``wrapped_key``); ``ignored``: SQL objects in the damaged file that are not ours
+    (never run); ``unchecked``: recovered credentials that could not be verified again here.
+    """
 
     path: Path
     credentials: list[str]
     keys: list[str]
     lost: list[dict[str, Any]]
     scan_errors: list[str]
+    damaged: list[str] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+    unchecked: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -428,18 +477,54 @@ class Wallet:
         return self.verifier
 
     # -- adding ----------------------------------------------------------------------------------
-    def _tags(self, data: bytes, credential_id: str | None) -> list[tuple[bytes, str]]:
-        tags = [(self._store.lookup_tag(_TAG_HASH, content_hash(data)), "content")]
+    def _tags(self, data: bytes, credential_id: str | None) -> list[LookupTag]:
+        digest = content_hash(data)
+        tags = [LookupTag(self._store.lookup_tag(_TAG_HASH, digest), "content", digest)]
         if credential_id:
-            tags.append((self._store.lookup_tag(_TAG_ID, credential_id), "id"))
+            tags.append(LookupTag(self._store.lookup_tag(_TAG_ID, credential_id), "id", credential_id))
         return tags
 
-    def _duplicate(self, tags: list[tuple[bytes, str]],
-                   find: Callable[[bytes], str | None]) -> tuple[str, str] | None:
-        for tag, reason in tags:
-            found = find(tag)
-            if found is not None:
-                return found, reason
+    def _duplicate(self, tags: list[LookupTag], find: Callable[[bytes], str | None],
+                   read: Callable[[str, str], bytes] | None = None) -> tuple[str, str] | None:
+        """The stored credential the tags point to, if its own bytes carry what they stand for.
+
+        A pointer to a record that does not (the lookup table was edited) is not believed: the
+        summaries are searched instead (each checked against its bytes), so an edited index can
+        neither invent a duplicate nor hide one. Storing the credential replaces the pointer.
+        """
+        read = read or self._store.get
+        edited = False
+        for item in tags:
+            found = find(item.tag)
+            if found is None:
+                continue
+            if self._bound(read, found, item):
+                return found, item.reason
+            log.warning("lookup tag (%s) points to record %s, which does not carry it", item.reason, found)
+            edited = True
+        return self._search_duplicate(tags, read) if edited else None
+
+    @staticmethod
+    def _bound(read: Callable[[str, str], bytes], record_id: str, item: LookupTag) -> bool:
+        try:
+            return carries(read(record_id, KIND_CREDENTIAL), item.reason, item.value)
+        except (WalletError, ParseError):
+            return False
+
+    def _search_duplicate(self, tags: list[LookupTag],
+                          read: Callable[[str, str], bytes]) -> tuple[str, str] | None:
+        """The duplicate found by reading every summary (only when the index was found edited)."""
+        for record_id, plaintext in self._store.read_all(KIND_SUMMARY):
+            if isinstance(plaintext, WalletError):
+                continue
+            try:
+                summary = CredentialSummary.from_record(record_id, _json_record(plaintext))
+            except (ParseError, ValueError, TypeError):
+                continue
+            for item in tags:
+                claimed = summary.content_sha256 if item.reason == "content" else summary.credential_id
+                if claimed == item.value and self._bound(read, record_id, item):
+                    return record_id, item.reason
         return None
 
     def _ob2_extra(self, view: CredentialView) -> dict[str, Any]:
@@ -522,7 +607,7 @@ class Wallet:
         summary = self._summary(record_id, data, view, report_json, source=source, presentation=presentation,
                                 flagged=not report.verified, extra=self._ob2_extra(view))
         with self._store.transaction() as txn:
-            found = self._duplicate(tags, txn.find)  # another process may have added it meanwhile
+            found = self._duplicate(tags, txn.find, txn.get)  # another process may have added it meanwhile
             if found is not None and found != (replacing, "id"):
                 return ImportResult("duplicate", source, duplicate_of=found[0], reason=found[1],
                                     presentation=presentation, report=report)
@@ -565,12 +650,12 @@ class Wallet:
 
     @staticmethod
     def _write_credential(txn: Transaction, record_id: str, data: bytes, report_json: Mapping[str, Any],
-                          summary: CredentialSummary, tags: Iterable[tuple[bytes, str]]) -> None:
+                          summary: CredentialSummary, tags: Iterable[LookupTag]) -> None:
         txn.put(record_id, KIND_CREDENTIAL, data)
         txn.put(record_id, KIND_REPORT, _json_bytes(report_json))
         txn.put(record_id, KIND_SUMMARY, _json_bytes(summary.to_record()))
-        for tag, _reason in tags:
-            txn.link(tag, record_id)
+        for item in tags:
+            txn.link(item.tag, record_id)
 
     def add_item(self, item: ImportItem, *, force: bool = False) -> ImportResult:
         """:meth:`add` for one :class:`~vcwallet.importing.ImportItem` (reports unreadable ones)."""
@@ -646,6 +731,10 @@ class Wallet:
                                   details={"matches": matches[:10]})
         found = self._store.find(self._store.lookup_tag(_TAG_ID, ident))
         if found is not None and self._store.has(found, KIND_SUMMARY):
+            if not carries(self._store.get(found, KIND_CREDENTIAL), "id", ident):
+                raise CorruptStore(f"the lookup index sends {ident} to record {found}, whose credential does "
+                                   "not carry that id: the index was edited ('vcwallet salvage' rebuilds it)",
+                                   details={"record": found, "id": ident, "reason": "lookup_mismatch"})
             return found
         raise WalletNotFound(f"no credential {ident} in this wallet", details={"id": ident})
 
@@ -679,14 +768,17 @@ class Wallet:
             try:
                 summary = self._summary_of(record_id)
                 data = self._store.get(record_id, KIND_CREDENTIAL)
-            except (RecordCorrupt, RecordIntegrityError) as exc:
+            except (RecordCorrupt, RecordIntegrityError, MalformedRow) as exc:
                 results.append(RecheckResult(record_id, "unknown", "unknown", error=exc))
                 continue
-            report = self._verify(verifier, data, view_credential(data), label=summary.source or record_id)
+            view = view_credential(data)
+            report = self._verify(verifier, data, view, label=summary.source or record_id)
             report_json = report.to_json()
-            updated = replace(summary, status=status_of(report_json), verified=report.verified,
-                              problems=tuple(_problems(report_json)), checked_at=self._now(),
-                              format=str(report_json.get("format") or summary.format))
+            fresh = self._summary(record_id, data, view, report_json, source=summary.source,
+                                  presentation=summary.presentation, flagged=summary.flagged,
+                                  extra=self._ob2_extra(view) or summary.extra,
+                                  imported_at=summary.imported_at)
+            updated = replace(fresh, tags=summary.tags, note=summary.note, salvaged=summary.salvaged)
             with self._store.transaction() as txn:
                 if not txn.has(record_id, KIND_SUMMARY):
                     continue  # removed meanwhile
@@ -725,16 +817,24 @@ class Wallet:
         return _json_record(self._store.get(SETTINGS_ID, KIND_SETTINGS))
 
     def holder_keys(self) -> builtins.list[HolderKey]:
-        """Every holder key, oldest first; exactly one is ``active`` once any exists."""
+        """Every readable holder key, oldest first; exactly one is ``active`` once any exists.
+
+        A damaged or malformed key row is skipped (``check`` reports it), so one bad row does not
+        make every other key unusable.
+        """
         active = self._settings().get("active_holder_key")
         keys = []
         for record_id, plaintext in self._store.read_all(KIND_HOLDER_KEY):
             if isinstance(plaintext, WalletError):
-                raise plaintext
-            data = _json_record(plaintext)
-            keys.append(HolderKey(record_id, str(data["did"]), str(data["verification_method"]),
-                                  str(data["public_key_multibase"]), str(data.get("created_at", "")),
-                                  str(data.get("label", "")), record_id == active))
+                log.warning("holder key %s cannot be read (%s); skipped", record_id, plaintext.code)
+                continue
+            try:
+                data = _json_record(plaintext)
+                keys.append(HolderKey(record_id, str(data["did"]), str(data["verification_method"]),
+                                      str(data["public_key_multibase"]), str(data.get("created_at", "")),
+                                      str(data.get("label", "")), record_id == active))
+            except (ParseError, KeyError):
+                log.warning("holder key %s is not a holder key record; skipped", record_id)
         return keys
 
     def create_holder_key(self, *, label: str | None = None, activate: bool = True,
@@ -790,88 +890,37 @@ class Wallet:
         """Write a passphrase-protected single-file backup (itself a wallet file) to ``path``."""
         return backup_store(self._store, path, passphrase, kdf=kdf)
 
-    def restore(self, path: str | os.PathLike[str], passphrase: str, dry_run: bool = False) -> RestoreResult:
+    def restore(self, path: str | os.PathLike[str], passphrase: str, dry_run: bool = False, *,
+                force: bool = False) -> RestoreResult:
         """Merge a backup (or any wallet file) into this wallet, without duplicates.
 
-        Credentials already here (same bytes or same credential id) are not copied; their tags
-        are merged and a missing note is taken over. Holder keys are merged by public key. Each
-        credential is written in its own transaction, so an interrupted restore can simply be
-        run again. ``dry_run`` reports what would change and writes nothing.
+        A backup is data from outside: every credential in it is verified again from its exact
+        bytes with this wallet's ``verifier`` and its summary rebuilt from those bytes; the
+        backup's stored status, name and report are not used. One that fails again is refused
+        (``force`` keeps it, flagged); one that cannot be checked here (no verifier, or offline)
+        is added as ``unchecked`` ("not rechecked"), never ``verified``. Credentials already
+        here (same bytes or same credential id) are not copied; the backup's tags are merged and
+        a missing note is taken over. Holder keys are merged by public key, rebuilt from their
+        secret key. Rows that cannot be read are listed in ``unreadable``. Each credential is
+        written in its own transaction, so an interrupted restore can simply be run again.
+        ``dry_run`` reports what would change and writes nothing.
         """
-        result = RestoreResult(dry_run=dry_run)
-        with Store.open(path, passphrase, readonly=True) as source:
-            seen: dict[bytes, str] = {}
-            for backup_id, plaintext in source.read_all(KIND_SUMMARY):
-                try:
-                    if isinstance(plaintext, WalletError):
-                        raise plaintext
-                    summary = CredentialSummary.from_record(backup_id, _json_record(plaintext))
-                    data = source.get(backup_id, KIND_CREDENTIAL)
-                    report = _json_record(source.get(backup_id, KIND_REPORT))
-                except (WalletError, ParseError):
-                    result.unreadable.append(backup_id)
-                    continue
-                self._restore_one(result, seen, backup_id, summary, data, report)
-            self._restore_keys(result, source)
-        return result
+        from .wallet_restore import restore_into
 
-    def _restore_one(self, result: RestoreResult, seen: dict[bytes, str], backup_id: str,
-                     summary: CredentialSummary, data: bytes, report: dict[str, Any]) -> None:
-        view = view_credential(data)
-        tags = self._tags(data, view.credential_id or summary.credential_id)
-        if summary.content_sha256 != content_hash(data):  # never trust a summary over the bytes
-            summary = replace(summary, content_sha256=content_hash(data), size=len(data))
-        existing = self._duplicate(tags, lambda t: seen.get(t) or self._store.find(t))
-        if existing is not None:
-            target = existing[0]
-            result.duplicates.append((backup_id, target))
-            if not result.dry_run and target not in seen.values():
-                merged = self._merge_user_fields(target, summary)
-                if merged:
-                    result.merged.append(target)
-            return
-        record_id = backup_id if not self._store.has(backup_id) else secrets.token_hex(8)
-        for tag, _reason in tags:
-            seen[tag] = record_id
-        result.added.append(backup_id)
-        if result.dry_run:
-            return
-        with self._store.transaction() as txn:
-            self._write_credential(txn, record_id, data, report, replace(summary, id=record_id), tags)
+        return restore_into(self, path, passphrase, dry_run=dry_run, force=force)
 
-    def _merge_user_fields(self, target: str, incoming: CredentialSummary) -> bool:
-        try:
-            current = self._summary_of(target)
-        except (WalletError, ParseError):
-            return False
-        tags = tuple(dict.fromkeys([*current.tags, *incoming.tags]))
-        note = current.note or incoming.note
-        if tags == current.tags and note == current.note:
-            return False
-        self._update_summary(target, lambda s: replace(s, tags=tags, note=note))
-        return True
+    @classmethod
+    def restore_new(cls, path: str | os.PathLike[str], backup: str | os.PathLike[str], backup_passphrase: str,
+                    passphrase: str, *, kdf: KdfParams = DEFAULT_KDF,
+                    verifier: CredentialVerifier | None = None, clock: Clock | None = None,
+                    force: bool = False) -> RestoreResult:
+        """Create a wallet at ``path`` from a backup (a new laptop). Nothing appears at ``path``
+        (and no folder is left) unless the backup is accepted: a wrong passphrase, a damaged
+        backup or one holding objects that are not ours leaves the disk as it was."""
+        from .wallet_restore import restore_new
 
-    def _restore_keys(self, result: RestoreResult, source: Store) -> None:
-        have = {k.public_key_multibase for k in self.holder_keys()}
-        for record_id, plaintext in source.read_all(KIND_HOLDER_KEY):
-            if isinstance(plaintext, WalletError):
-                result.unreadable.append(record_id)
-                continue
-            data = _json_record(plaintext)
-            if data.get("public_key_multibase") in have:
-                continue
-            have.add(str(data.get("public_key_multibase")))
-            result.keys_added.append(str(data.get("did")))
-            if result.dry_run:
-                continue
-            new_id = record_id if not self._store.has(record_id) else secrets.token_hex(8)
-            with self._store.transaction() as txn:
-                txn.put(new_id, KIND_HOLDER_KEY, plaintext)
-                settings = (_json_record(txn.get(SETTINGS_ID, KIND_SETTINGS))
-                            if txn.has(SETTINGS_ID, KIND_SETTINGS) else {})
-                if not settings.get("active_holder_key"):
-                    settings["active_holder_key"] = new_id
-                    txn.put(SETTINGS_ID, KIND_SETTINGS, _json_bytes(settings))
+        return restore_new(cls, path, backup, backup_passphrase, passphrase, kdf=kdf, verifier=verifier,
+                           clock=clock, force=force)
 
     def present(self, request: Mapping[str, Any], selections: Sequence[str] = (),
                 **options: Any) -> Any:
@@ -885,11 +934,17 @@ class Wallet:
         return answer_request(self, request, selections, **options)
 
     def check(self) -> CheckReport:
-        """SQLite's ``integrity_check`` plus the wallet's own: every credential has all its records,
-        every record decrypts, every summary matches its bytes, every lookup tag points home."""
+        """SQLite's ``integrity_check`` plus the wallet's own: every row is well-formed, every
+        credential has all its records, every record decrypts, every summary matches its bytes,
+        every lookup tag points home (and only to a record that carries it), and the schema is
+        exactly ours."""
         problems: list[str] = []
         kinds: dict[str, set[str]] = {}
-        for row in self._store.rows():
+        rows, bad = self._store.scan()
+        problems.extend(f"{b.label}: {b.reason} [wallet.malformed_row]" for b in bad)
+        expected: set[tuple[bytes, str]] = set()
+        readable: set[str] = set()
+        for row in rows:
             kinds.setdefault(row.id, set()).add(row.kind)
             try:
                 self._store.decrypt_row(row)
@@ -908,12 +963,19 @@ class Wallet:
                 continue  # already reported above
             if summary.content_sha256 != content_hash(data):
                 problems.append(f"{rid}: summary does not match the stored bytes")
-            for tag, reason in self._tags(data, summary.credential_id):
-                if self._store.find(tag) != rid:
-                    problems.append(f"{rid}: {reason} lookup tag missing")
-        for _tag, rid in self._store.lookup_rows():
+            readable.add(rid)
+            for item in self._tags(data, view_credential(data).credential_id):
+                expected.add((item.tag, rid))
+                if self._store.find(item.tag) != rid:
+                    problems.append(f"{rid}: {item.reason} lookup tag missing")
+        for tag, rid in self._store.lookup_rows():
             if KIND_SUMMARY not in kinds.get(rid, set()):
                 problems.append(f"lookup tag points to missing record {rid}")
+            elif rid in readable and (tag, rid) not in expected:
+                problems.append(f"lookup tag points to record {rid}, which does not carry it")
+        unreadable = self._store.unreadable_lookup_rows()
+        if unreadable:
+            problems.append(f"{unreadable} lookup row(s) cannot be read [wallet.malformed_row]")
         if not self._store.schema_matches_version():
             problems.append(f"schema objects do not match schema version {self._store.schema_version}")
         keys = sum(1 for ks in kinds.values() if KIND_HOLDER_KEY in ks)
@@ -921,58 +983,19 @@ class Wallet:
 
     @classmethod
     def salvage(cls, source: str | os.PathLike[str], passphrase: str, dest: str | os.PathLike[str], *,
-                kdf: KdfParams | None = None, clock: Clock | None = None) -> SalvageReport:
+                kdf: KdfParams | None = None, clock: Clock | None = None,
+                verifier: CredentialVerifier | None = None) -> SalvageReport:
         """Copy whatever still decrypts from a damaged wallet into a new wallet at ``dest``.
 
-        The damaged file is only read. The new wallet uses the same passphrase. A credential
-        whose summary or report was lost gets a summary rebuilt from its bytes, status
-        ``unknown`` and ``salvaged`` set; run ``recheck`` afterwards.
+        The damaged file is only read, and the passphrase is tried against the data itself: a
+        damaged check value or key-check blob does not stop the recovery (``damaged`` names
+        them). Every recovered credential is verified again from its bytes with ``verifier``
+        and gets a summary rebuilt from them (``salvaged`` set; ``unchecked`` when it could not
+        be verified here). The new wallet uses the same passphrase.
         """
-        read = salvage_read(source, passphrase)
-        grouped: dict[str, dict[str, bytes]] = {}
-        for record_id, kind, plaintext in read.rows:
-            grouped.setdefault(record_id, {})[kind] = plaintext
-        lost = list(read.lost)
-        wallet = cls(Store.create(dest, passphrase, kdf=kdf or read.kdf or DEFAULT_KDF), clock=clock)
-        recovered: list[str] = []
-        keys: list[str] = []
-        try:
-            for record_id, parts in grouped.items():
-                if KIND_HOLDER_KEY in parts:
-                    with wallet.store.transaction() as txn:
-                        txn.put(record_id, KIND_HOLDER_KEY, parts[KIND_HOLDER_KEY])
-                    keys.append(record_id)
-                if KIND_SETTINGS in parts:
-                    with wallet.store.transaction() as txn:
-                        txn.put(record_id, KIND_SETTINGS, parts[KIND_SETTINGS])
-                if KIND_CREDENTIAL not in parts:
-                    if parts.keys() & {KIND_SUMMARY, KIND_REPORT}:
-                        lost.append({"record": record_id, "kind": KIND_CREDENTIAL, "reason": "missing"})
-                    continue
-                wallet._salvage_credential(record_id, parts)
-                recovered.append(record_id)
-        finally:
-            wallet.close()
-        return SalvageReport(Path(dest), recovered, keys, lost, read.scan_errors)
+        from .wallet_restore import salvage_new
 
-    def _salvage_credential(self, record_id: str, parts: dict[str, bytes]) -> None:
-        data = parts[KIND_CREDENTIAL]
-        view = view_credential(data)
-        report: dict[str, Any] = {}
-        summary: CredentialSummary | None = None
-        try:
-            report = _json_record(parts[KIND_REPORT]) if KIND_REPORT in parts else {}
-            if KIND_SUMMARY in parts:
-                summary = CredentialSummary.from_record(record_id, _json_record(parts[KIND_SUMMARY]))
-        except ParseError:
-            summary = None
-        if summary is None or summary.content_sha256 != content_hash(data):
-            summary = self._summary(record_id, data, view, report, source="salvage", presentation=None,
-                                    flagged=False, extra={})
-        summary = replace(summary, salvaged=True) if not report or KIND_SUMMARY not in parts else summary
-        with self._store.transaction() as txn:
-            self._write_credential(txn, record_id, data, report, summary,
-                                   self._tags(data, view.credential_id or summary.credential_id))
+        return salvage_new(cls, source, passphrase, dest, kdf=kdf, clock=clock, verifier=verifier)
 
 
 __all__ = [

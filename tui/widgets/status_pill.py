@@ -18,6 +18,7 @@ PILLS = {
     "untrusted": ("? untrusted", "bold black on magenta"),
     "invalid": ("✗ invalid", "bold white on red"),
     "unknown": ("! unchecked", "bold white on grey37"),
+    "unchecked": ("○ not rechecked", "bold white on grey37"),
 }
 
 #: How a status reads in a sentence, where it differs from the status word itself.

@@ -74,16 +74,17 @@ LIST_EXAMPLES = """examples:
   vcwallet list --status revoked
   vcwallet list --json | jq '.[].name'
 Statuses: verified, untrusted (issuer not on your trust list), revoked, suspended, expired,
-invalid (failed verification, kept with --force) and unknown (could not be checked: shown as
-"could not check", with what to do).
+invalid (failed verification, kept with --force), unknown (could not be checked: shown as
+"could not check", with what to do) and unchecked (restored or salvaged, and not rechecked here
+yet: shown as "not rechecked"; run 'vcwallet recheck').
 """
 
 
 def _row(summary: CredentialSummary) -> tuple[str, str, str, str, str]:
     if summary.damaged:
         return short(summary.id), "DAMAGED", f"(cannot be read: {summary.damaged})", "", ""
-    status = ("could not check" if summary.status == "unknown" else summary.status) + (
-        "*" if summary.flagged else "")
+    word = {"unknown": "could not check", "unchecked": "not rechecked"}.get(summary.status, summary.status)
+    status = word + ("*" if summary.flagged else "")
     issuer = safe_text(summary.issuer_name or summary.issuer_id or "")
     return short(summary.id), status, label_of(summary), issuer, safe_text((summary.issued or "")[:10])
 
@@ -107,7 +108,7 @@ def run_list(args: argparse.Namespace) -> int:
         for row in rows:
             print("  ".join(_clip(cell, w).ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
         if any(s.flagged for s in items):
-            print("* imported with --force although it did not verify")
+            print("* kept with --force although it did not verify")
         unchecked = [s for s in items if s.status == "unknown" and not s.damaged]
         if unchecked:
             tip = could_not_check_advice(unchecked[0].problems)

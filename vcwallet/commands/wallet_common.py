@@ -15,7 +15,7 @@ from typing import Any
 from verifier.errors import VCError
 from verifier.rendering import safe_text
 
-from ..store import FAST_FOR_TESTS, INTERACTIVE, MODERATE, SENSITIVE, KdfParams
+from ..store import FAST_FOR_TESTS, INTERACTIVE, MODERATE, SENSITIVE, KdfParams, files
 from ..wallet import CredentialSummary, Wallet, default_wallet_path
 
 ENV_PASSPHRASE = "VCWALLET_PASSPHRASE"
@@ -57,7 +57,11 @@ def wallet_path(args: argparse.Namespace) -> Path:
 def get_passphrase(what: str, env_name: str, *, confirm: bool = False,
                    environ: Mapping[str, str] | None = None, prompt: Prompt | None = None,
                    interactive: bool | None = None) -> str:
-    """A passphrase from ``env_name``, else a no-echo prompt on a terminal, else a usage error."""
+    """A passphrase from ``env_name``, else a no-echo prompt on a terminal, else a usage error.
+
+    Core dumps are switched off first: from here on the process holds a secret.
+    """
+    files.disable_core_dumps()
     env = os.environ if environ is None else environ
     value = env.get(env_name, "")
     if value:
@@ -102,6 +106,11 @@ HINTS = {
     "wallet.exists": "Nothing was overwritten. Choose another path, or remove the old file yourself.",
     "wallet.busy": "Another vcwallet is writing to this wallet; try again in a moment.",
     "wallet.storage_full": "Free some disk space; nothing partial was written.",
+    "wallet.unexpected_schema": "The file holds SQL that is not a wallet's (or its version row was edited) "
+                                "and was not opened. 'vcwallet salvage --out NEW.db' copies the records "
+                                "into a clean wallet.",
+    "wallet.malformed_row": "A row of the file was edited or damaged; 'vcwallet salvage --out NEW.db' "
+                            "copies everything else.",
 }
 
 

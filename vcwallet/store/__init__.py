@@ -8,18 +8,20 @@ the coded errors. What the records mean (credentials, reports, holder keys) is
 
 from __future__ import annotations
 
-from .backup import backup_store
+from .backup import backup_store, partial_copies, remove_stale_partials
 from .crypto import DEFAULT_KDF, FAST_FOR_TESTS, INTERACTIVE, MODERATE, SENSITIVE, KdfParams
-from .database import DEFAULT_BUSY_TIMEOUT, RawRow, Store, StoreInfo, Transaction
+from .database import DEFAULT_BUSY_TIMEOUT, Store, StoreInfo, Transaction
 from .errors import (
     AmbiguousId,
     CorruptStore,
     InsecureFile,
     KdfParamsInvalid,
+    MalformedRow,
     RecordCorrupt,
     RecordIntegrityError,
     StorageFull,
     StorageUnavailable,
+    UnexpectedSchema,
     UnsupportedSchemaVersion,
     WalletBusy,
     WalletError,
@@ -27,6 +29,7 @@ from .errors import (
     WalletNotFound,
     WrongPassphrase,
 )
+from .reading import BadRow, RawRow
 from .salvage import SalvageRead, salvage_read
 from .schema import CURRENT_VERSION
 
@@ -39,10 +42,12 @@ __all__ = [
     "MODERATE",
     "SENSITIVE",
     "AmbiguousId",
+    "BadRow",
     "CorruptStore",
     "InsecureFile",
     "KdfParams",
     "KdfParamsInvalid",
+    "MalformedRow",
     "RawRow",
     "RecordCorrupt",
     "RecordIntegrityError",
@@ -52,6 +57,7 @@ __all__ = [
     "Store",
     "StoreInfo",
     "Transaction",
+    "UnexpectedSchema",
     "UnsupportedSchemaVersion",
     "WalletBusy",
     "WalletError",
@@ -59,5 +65,7 @@ __all__ = [
     "WalletNotFound",
     "WrongPassphrase",
     "backup_store",
+    "partial_copies",
+    "remove_stale_partials",
     "salvage_read",
 ]

@@ -7,6 +7,7 @@ Key hierarchy::
     KEK ──XChaCha20-Poly1305──▶ wrapped DEK                  (stored: the one secret that changes
                                                               on ``passwd``)
     DEK (random 32 bytes) ──XChaCha20-Poly1305, AD = record id + kind──▶ every record
+                                                             (padded to a size bucket first)
     DEK ──BLAKE2b keyed, "vcw-index"──▶ index key ──▶ blind lookup tags (duplicate detection)
 
 Why a random data key: changing the passphrase re-wraps 32 bytes in one row instead of
@@ -21,6 +22,22 @@ Passphrase policy: the passphrase is normalised to Unicode NFC before it is enco
 "é" typed as one code point or as "e" + combining accent opens the same wallet. No other folding
 (case, width, NFKC compatibility mappings) is applied: those would merge passphrases that people
 consider different.
+
+Padding: a ciphertext's length would otherwise tell which credential it is (most badges of one
+issuer differ by a few bytes, and the same badge has the same length in every wallet). Every
+record is padded before sealing (ISO/IEC 7816-4: ``0x80`` then zeros) so that the ciphertext is
+exactly a size bucket: 512 bytes at least, then four buckets per doubling (2^k, 1.25·2^k,
+1.5·2^k, 1.75·2^k: 5,120 and 6,144 bytes hold nearly every demo badge, where their own sizes
+told 18 of 20 apart). Coarser buckets (powers of two) hide a little more but write a whole extra
+SQLite page per 4-8 KB credential, which costs imports more than the benchmark budget allows; a
+quarter step grows a record by at most 25 %. Padded records are sealed with the ``v2``
+associated-data prefix; records written before padding existed (``v1``) still open, and are
+padded when they are next written.
+
+Core dumps: a process that crashes while unlocked would write the passphrase and the data key
+into a core file. :func:`derive_kek` therefore sets the soft ``RLIMIT_CORE`` to 0 before the
+first derivation, for the rest of the process: Python cannot wipe freed key bytes, so there is
+no later moment at which a dump would be safe again.
 
 Nonces are 24 random bytes from the operating system for every encryption, never counters: two
 processes writing the same wallet cannot coordinate a counter, and at 192 bits random nonces do
@@ -39,6 +56,7 @@ import nacl.hash
 import nacl.pwhash.argon2id as argon2id
 import nacl.utils
 
+from . import files
 from .errors import KdfParamsInvalid, RecordCorrupt
 
 KDF_NAME = "argon2id13"
@@ -55,6 +73,11 @@ MIN_MEMLIMIT = 8 * 1024 * 1024
 MAX_MEMLIMIT = 1024 * 1024 * 1024
 
 _RECORD_AD = b"vcwallet-record-v1\x00"
+_RECORD_AD_PADDED = b"vcwallet-record-v2\x00"
+#: The smallest sealed record (ciphertext bytes, tag included), and the buckets per doubling above
+#: it (as a power of two: 4 buckets, so a record grows by at most 25 %).
+PAD_MIN = 512
+PAD_STEPS_LOG2 = 2
 _KEYSLOT_AD = b"vcwallet-keyslot-v1\x00"
 _KEK_CHECK_PERSON = b"vcw-kek-check"
 _INDEX_PERSON = b"vcw-index"
@@ -117,6 +140,7 @@ def new_data_key() -> bytes:
 def derive_kek(passphrase: str, salt: bytes, params: KdfParams) -> bytes:
     """The key-encryption key. ``params`` must already have passed :func:`check_kdf_params`."""
     checked = check_kdf_params(params.opslimit, params.memlimit)
+    files.disable_core_dumps()
     if len(salt) != SALT_BYTES:
         raise KdfParamsInvalid(f"the key-derivation salt is {len(salt)} bytes, not {SALT_BYTES}")
     return bytes(argon2id.kdf(KEY_BYTES, passphrase_bytes(passphrase), salt,
@@ -150,17 +174,42 @@ def wrap_data_key(kek: bytes, dek: bytes, wallet_id: str) -> bytes:
     return nonce + ciphertext
 
 
-def unwrap_data_key(kek: bytes, wrapped: bytes, wallet_id: str) -> bytes | None:
+def unwrap_data_key(kek: bytes, wrapped: bytes, wallet_id: str | bytes) -> bytes | None:
     """The data key, or ``None`` when the wrapped bytes do not authenticate."""
-    dek = _open(kek, wrapped[:NONCE_BYTES], wrapped[NONCE_BYTES:], _KEYSLOT_AD + wallet_id.encode("ascii"))
+    ident = wallet_id.encode("ascii") if isinstance(wallet_id, str) else wallet_id
+    dek = _open(kek, wrapped[:NONCE_BYTES], wrapped[NONCE_BYTES:], _KEYSLOT_AD + ident)
     return dek if dek is not None and len(dek) == KEY_BYTES else None
 
 
-def record_ad(record_id: str, kind: str) -> bytes:
+def record_ad(record_id: str, kind: str, *, padded: bool = True) -> bytes:
     """Associated data binding a ciphertext to its row, so rows cannot be swapped."""
     if "\x00" in record_id or "\x00" in kind:
         raise ValueError("record ids and kinds must not contain NUL")
-    return _RECORD_AD + record_id.encode("utf-8") + b"\x00" + kind.encode("utf-8")
+    return ((_RECORD_AD_PADDED if padded else _RECORD_AD) + record_id.encode("utf-8") + b"\x00"
+            + kind.encode("utf-8"))
+
+
+def sealed_size(length: int) -> int:
+    """The ciphertext length (tag included) of a record whose plaintext is ``length`` bytes."""
+    need = length + 1 + TAG_BYTES
+    if need <= PAD_MIN:
+        return PAD_MIN
+    step = 1 << ((need - 1).bit_length() - 1 - PAD_STEPS_LOG2)
+    return -(-need // step) * step
+
+
+def pad(plaintext: bytes) -> bytes:
+    """``plaintext || 0x80 || 0…0``, long enough that the sealed record fills its bucket."""
+    size = sealed_size(len(plaintext)) - TAG_BYTES
+    return plaintext + b"\x80" + bytes(size - len(plaintext) - 1)
+
+
+def unpad(padded: bytes) -> bytes | None:
+    """The plaintext, or ``None`` when the padding is not ours."""
+    end = padded.rstrip(b"\x00")
+    if not end or end[-1] != 0x80:
+        return None
+    return end[:-1]
 
 
 class RecordCipher:
@@ -184,12 +233,18 @@ class RecordCipher:
         return self._dek
 
     def seal(self, record_id: str, kind: str, plaintext: bytes) -> tuple[bytes, bytes]:
-        """``(nonce, ciphertext)`` with a fresh random nonce."""
-        return _seal(self._dek, plaintext, record_ad(record_id, kind))
+        """``(nonce, ciphertext)`` of the padded plaintext, with a fresh random nonce."""
+        return _seal(self._dek, pad(plaintext), record_ad(record_id, kind))
 
     def try_open(self, record_id: str, kind: str, nonce: bytes, ciphertext: bytes) -> bytes | None:
-        """The plaintext, or ``None`` when the row does not authenticate as ``(record_id, kind)``."""
-        return _open(self._dek, nonce, ciphertext, record_ad(record_id, kind))
+        """The plaintext, or ``None`` when the row does not authenticate as ``(record_id, kind)``.
+
+        A padded (v2) record is tried first; an unpadded record from before padding (v1) second.
+        """
+        padded = _open(self._dek, nonce, ciphertext, record_ad(record_id, kind))
+        if padded is not None:
+            return unpad(padded)
+        return _open(self._dek, nonce, ciphertext, record_ad(record_id, kind, padded=False))
 
     def open(self, record_id: str, kind: str, nonce: bytes, ciphertext: bytes) -> bytes:
         """The plaintext, or :class:`RecordCorrupt` (the store refines it to an integrity error)."""

@@ -14,6 +14,9 @@ Durability and crash safety come from SQLite, used carefully:
   free pages.
 * Opening never creates: the URI is opened ``mode=rw`` after our own checks, and creating builds
   the file under a temporary name and links it into place only when it is complete.
+* The file is data, never code: every connection is hardened and the schema compared with ours
+  before anything else is read (:mod:`.hardening`), and rows are read so that a hostile one is
+  skipped and reported instead of crashing the reader (:mod:`.reading`).
 
 Error mapping: SQLite's result codes become the wallet's coded errors (``SQLITE_FULL`` ->
 :class:`StorageFull`, ``SQLITE_NOTADB``/``SQLITE_CORRUPT`` -> :class:`CorruptStore`,
@@ -38,7 +41,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from . import crypto, files
+from . import crypto, files, hardening
 from .crypto import KdfParams, RecordCipher
 from .errors import (
     CorruptStore,
@@ -54,16 +57,29 @@ from .errors import (
     WalletNotFound,
     WrongPassphrase,
 )
-from .schema import APPLICATION_ID, CURRENT_VERSION, MIGRATIONS, OBJECTS
+from .reading import (
+    SELECT_ROWS,
+    BadRow,
+    Keyslot,
+    RawRow,
+    meta_text,
+    name_text,
+    parse_row,
+    parse_rows,
+    read_keyslot,
+    read_meta,
+    read_version,
+    texts,
+)
+from .schema import APPLICATION_ID, CURRENT_VERSION, MIGRATIONS
 
 log = logging.getLogger("vcwallet.store")
 
 #: Seconds a writer waits for another process's transaction before giving up with ``wallet.busy``.
 DEFAULT_BUSY_TIMEOUT = 15.0
 KEY_CHECK_PLAINTEXT = b"vcwallet key check v1"
-_KEY_CHECK_ID = "meta"
-_KEY_CHECK_KIND = "key-check"
-_SELECT_ROWS = "SELECT seq, id, kind, nonce, ciphertext FROM records"
+KEY_CHECK_ID = "meta"
+KEY_CHECK_KIND = "key-check"
 _CANDIDATE_LIMIT = 50_000
 
 
@@ -113,24 +129,6 @@ def uri_for(path: Path, mode: str, *, immutable: bool = False) -> str:
 
 
 @dataclass(frozen=True)
-class Keyslot:
-    """The stored wrapping of the data key."""
-
-    kdf: str
-    opslimit: int
-    memlimit: int
-    salt: bytes
-    kek_check: bytes
-    wrapped_dek: bytes
-
-    def params(self) -> KdfParams:
-        if self.kdf != crypto.KDF_NAME:
-            raise KdfParamsInvalid(f"unknown key-derivation function {self.kdf!r}",
-                                   details={"kdf": self.kdf})
-        return crypto.check_kdf_params(self.opslimit, self.memlimit)
-
-
-@dataclass(frozen=True)
 class StoreInfo:
     """What can be read from a wallet file without its passphrase."""
 
@@ -142,31 +140,29 @@ class StoreInfo:
     kdf: KdfParams | None
 
 
-@dataclass(frozen=True)
-class RawRow:
-    """One encrypted row as stored."""
-
-    seq: int
-    id: str
-    kind: str
-    nonce: bytes
-    ciphertext: bytes
-
-
 def unlock(slot: Keyslot, passphrase: str, wallet_id: str, key_check: bytes | None,
             path: Path) -> RecordCipher:
-    """Derive the KEK, tell a wrong passphrase from damage, and unwrap the data key."""
+    """Derive the KEK, tell a wrong passphrase from damage, and unwrap the data key.
+
+    The check value only *explains* failures: when it does not match but the wrapped key still
+    authenticates, the passphrase is right and the check value is what is damaged (say so, and
+    point at ``salvage``, rather than telling the owner their passphrase is wrong).
+    """
     params = slot.params()  # bounds are checked before any derivation
     kek = crypto.derive_kek(passphrase, slot.salt, params)
-    if not hmac.compare_digest(crypto.kek_check(kek), slot.kek_check):
-        raise WrongPassphrase("the passphrase does not unlock this wallet", path=str(path))
     dek = crypto.unwrap_data_key(kek, slot.wrapped_dek, wallet_id)
+    if not hmac.compare_digest(crypto.kek_check(kek), slot.kek_check):
+        if dek is None:
+            raise WrongPassphrase("the passphrase does not unlock this wallet", path=str(path))
+        raise CorruptStore(f"{path}: the passphrase is right (it unwraps the data key) but the key slot's "
+                           "check value is damaged", path=str(path),
+                           details={"path": str(path), "reason": "kek_check"})
     if dek is None:
         raise CorruptStore(f"{path}: the passphrase is right but the key slot is damaged",
                            path=str(path), details={"path": str(path), "reason": "keyslot"})
     cipher = RecordCipher(dek)
     if key_check is not None:
-        got = cipher.try_open(_KEY_CHECK_ID, _KEY_CHECK_KIND, key_check[:crypto.NONCE_BYTES],
+        got = cipher.try_open(KEY_CHECK_ID, KEY_CHECK_KIND, key_check[:crypto.NONCE_BYTES],
                               key_check[crypto.NONCE_BYTES:])
         if got != KEY_CHECK_PLAINTEXT:
             raise CorruptStore(f"{path}: the key-check blob is damaged", path=str(path),
@@ -225,8 +221,7 @@ class Store:
         tmp = path.parent / f".{path.name}.{secrets.token_hex(6)}.creating"
         files.create_private(tmp, report_as=path)
         try:
-            conn = sqlite3.connect(uri_for(tmp, "rw"), uri=True, isolation_level=None,
-                                   check_same_thread=False, timeout=busy_timeout)
+            conn = hardening.connect(uri_for(tmp, "rw"), timeout=busy_timeout)
             try:
                 with guarded(tmp, "create"):
                     conn.execute("PRAGMA secure_delete = ON")
@@ -235,7 +230,7 @@ class Store:
                     for step in range(1, version + 1):
                         for statement in MIGRATIONS[step]:
                             conn.execute(statement)
-                    nonce, sealed = cipher.seal(_KEY_CHECK_ID, _KEY_CHECK_KIND, KEY_CHECK_PLAINTEXT)
+                    nonce, sealed = cipher.seal(KEY_CHECK_ID, KEY_CHECK_KIND, KEY_CHECK_PLAINTEXT)
                     conn.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", [
                         ("schema_version", version), ("wallet_id", wallet_id), ("created_at", _now()),
                         ("role", "wallet"), ("key_check", nonce + sealed)])
@@ -284,12 +279,13 @@ class Store:
                         f"reads up to {CURRENT_VERSION}). Upgrade vcwallet; the file was not changed.",
                         path=str(path), details={"path": str(path), "found": version,
                                                  "supported": CURRENT_VERSION})
+                hardening.verify_schema(conn, version, path)
                 problems = [str(r[0]) for r in conn.execute("PRAGMA quick_check(20)").fetchall()]
                 if problems != ["ok"]:
                     raise CorruptStore(f"{path} is damaged: {problems[0]}", path=str(path),
                                        details={"path": str(path), "problems": problems})
                 slot = read_keyslot(conn, path)
-                meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+                meta = read_meta(conn)
             wallet_id = meta_text(meta, "wallet_id", path)
             key_check = meta.get("key_check")
             if not isinstance(key_check, bytes):
@@ -320,7 +316,9 @@ class Store:
         try:
             with guarded(path, "read"):
                 version = read_version(conn, path)
-                meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+                if version <= CURRENT_VERSION:
+                    hardening.verify_schema(conn, version, path)
+                meta = read_meta(conn)
                 slot = read_keyslot(conn, path)
         finally:
             conn.close()
@@ -334,8 +332,7 @@ class Store:
     @staticmethod
     def _connect(path: Path, mode: str, busy_timeout: float) -> sqlite3.Connection:
         try:
-            conn = sqlite3.connect(uri_for(path, mode), uri=True, isolation_level=None,
-                                   check_same_thread=False, timeout=busy_timeout)
+            conn = hardening.connect(uri_for(path, mode), timeout=busy_timeout)
         except sqlite3.Error as exc:
             mapped = map_sqlite_error(exc, path, "open")
             if mapped is None:
@@ -363,6 +360,17 @@ class Store:
                 with contextlib.suppress(sqlite3.Error):
                     self._conn.close()
                 self._conn = None
+
+    def close_as_single_file(self) -> None:
+        """Leave WAL mode (which checkpoints and removes the ``-wal``) and close: afterwards the
+        wallet is one self-contained file that may be linked into place. The next read-write
+        open switches it back to WAL."""
+        with self._lock, self._guard("close"):
+            mode = self._sql("PRAGMA journal_mode = DELETE").fetchone()
+            if not mode or str(mode[0]).lower() != "delete":
+                raise StorageUnavailable(f"cannot finish {self.path}: another process has it open",
+                                         path=str(self.path), details={"path": str(self.path)})
+        self.close()
 
     @property
     def closed(self) -> bool:
@@ -438,11 +446,19 @@ class Store:
             self._phase = ""
 
     # -- reading -------------------------------------------------------------------------------
+    def _parsed(self, raw: tuple[Any, ...] | None) -> RawRow | None:
+        """One fetched row as a :class:`RawRow`; a malformed one is ``wallet.malformed_row``."""
+        if raw is None:
+            return None
+        row = parse_row(raw)
+        if isinstance(row, BadRow):
+            raise row.error()
+        return row
+
     def _row(self, record_id: str, kind: str) -> RawRow | None:
         with self._lock, self._guard("read"):
-            row = self._sql(_SELECT_ROWS + " WHERE id = ? AND kind = ?",
-                            (record_id, kind)).fetchone()
-        return RawRow(*row) if row else None
+            raw = self._sql(SELECT_ROWS + " WHERE id = ? AND kind = ?", (record_id, kind)).fetchone()
+        return self._parsed(raw)
 
     def decrypt_row(self, row: RawRow) -> bytes:
         """The plaintext of ``row``; :class:`RecordIntegrityError` when it belongs to another row."""
@@ -451,14 +467,23 @@ class Store:
             return plaintext
         raise self._explain_failure(row)
 
+    def _names(self, statement: str, params: Sequence[Any] = ()) -> list[tuple[str, str]]:
+        """``(id, kind)`` pairs from a ``SELECT CAST(id AS BLOB), CAST(kind AS BLOB)``; unreadable skipped."""
+        with self._lock, self._guard("read"):
+            found = self._sql(statement, params).fetchall()
+        out = []
+        for raw_id, raw_kind in found:
+            rid, kind = name_text(raw_id), name_text(raw_kind)
+            if rid is not None and kind is not None:
+                out.append((rid, kind))
+        return out
+
     def _explain_failure(self, row: RawRow) -> WalletError:
         """Swapped (authenticates as another row) or damaged (authenticates as nothing)?"""
-        with self._lock, self._guard("read"):
-            same_size = self._sql("SELECT id, kind FROM records WHERE length(ciphertext) = ? AND seq != ?",
-                                  (len(row.ciphertext), row.seq)).fetchall()
-            others = self._sql("SELECT id, kind FROM records WHERE seq != ? LIMIT ?",
-                               (row.seq, _CANDIDATE_LIMIT)).fetchall()
-        candidates = [*same_size, *others, (_KEY_CHECK_ID, _KEY_CHECK_KIND)]
+        names = "SELECT CAST(id AS BLOB), CAST(kind AS BLOB) FROM records WHERE "
+        same_size = self._names(names + "length(ciphertext) = ? AND seq != ?", (len(row.ciphertext), row.seq))
+        others = self._names(names + "seq != ? LIMIT ?", (row.seq, _CANDIDATE_LIMIT))
+        candidates = [*same_size, *others, (KEY_CHECK_ID, KEY_CHECK_KIND)]
         seen: set[tuple[str, str]] = set()
         for other_id, other_kind in candidates:
             if (other_id, other_kind) in seen:
@@ -474,7 +499,8 @@ class Store:
                              details={"record": row.id, "kind": row.kind})
 
     def get(self, record_id: str, kind: str) -> bytes:
-        """The plaintext of one record; :class:`WalletNotFound` when there is no such row."""
+        """The plaintext of one record; :class:`WalletNotFound` when there is no such row,
+        ``wallet.malformed_row`` when the row holds values of the wrong types."""
         row = self._row(record_id, kind)
         if row is None:
             raise WalletNotFound(f"no record {record_id} ({kind})", details={"record": record_id})
@@ -489,51 +515,84 @@ class Store:
                                 (record_id, kind)).fetchone()
         return row is not None
 
-    def rows(self, kind: str | None = None) -> list[RawRow]:
-        """Encrypted rows (of one kind), oldest first."""
+    def scan(self, kind: str | None = None) -> tuple[list[RawRow], list[BadRow]]:
+        """Encrypted rows (of one kind), oldest first, and the malformed rows that were skipped.
+
+        A row whose kind cannot be read is only seen by a scan of every kind (``kind=None``).
+        """
         with self._lock, self._guard("read"):
             if kind is None:
-                found = self._sql(_SELECT_ROWS + " ORDER BY seq").fetchall()
+                found = self._sql(SELECT_ROWS + " ORDER BY seq").fetchall()
             else:
-                found = self._sql(_SELECT_ROWS + " WHERE kind = ? ORDER BY seq", (kind,)).fetchall()
-        return [RawRow(*r) for r in found]
+                found = self._sql(SELECT_ROWS + " WHERE kind = ? ORDER BY seq", (kind,)).fetchall()
+        return parse_rows(found)
+
+    def rows(self, kind: str | None = None) -> list[RawRow]:
+        """Encrypted rows (of one kind), oldest first; malformed rows are left out (see :meth:`scan`)."""
+        return self.scan(kind)[0]
 
     def read_all(self, kind: str) -> list[tuple[str, bytes | WalletError]]:
-        """Every record of ``kind`` decrypted, oldest first; a damaged one gives its error instead."""
+        """Every record of ``kind`` decrypted, oldest first; a damaged one gives its error instead.
+
+        A malformed row appears under its label (``row#SEQ``, not an id) with ``wallet.malformed_row``.
+        """
+        good, bad = self.scan(kind)
         out: list[tuple[str, bytes | WalletError]] = []
-        for row in self.rows(kind):
+        for row in good:
             try:
                 out.append((row.id, self.decrypt_row(row)))
             except (RecordCorrupt, RecordIntegrityError) as exc:
                 out.append((row.id, exc))
-        return out
+        if not bad:
+            return out
+        order = {row.id: row.seq for row in good}
+        merged = [(order[rid], rid, value) for rid, value in out] + [(b.seq, b.label, b.error()) for b in bad]
+        return [(label, value) for _seq, label, value in sorted(merged, key=lambda item: item[0])]
 
     def ids(self, kind: str) -> list[str]:
         with self._lock, self._guard("read"):
-            return [str(r[0]) for r in self._sql("SELECT id FROM records WHERE kind = ? ORDER BY seq",
-                                                 (kind,)).fetchall()]
+            return texts(self._sql("SELECT CAST(id AS BLOB) FROM records WHERE kind = ? "
+                                   "AND typeof(id) = 'text' ORDER BY seq", (kind,)).fetchall())
 
     def ids_with_prefix(self, prefix: str, kind: str) -> list[str]:
         with self._lock, self._guard("read"):
-            return [str(r[0]) for r in self._sql(
-                "SELECT id FROM records WHERE kind = ? AND substr(id, 1, ?) = ? ORDER BY seq",
-                (kind, len(prefix), prefix)).fetchall()]
+            return texts(self._sql(
+                "SELECT CAST(id AS BLOB) FROM records WHERE kind = ? AND typeof(id) = 'text' "
+                "AND substr(id, 1, ?) = ? ORDER BY seq", (kind, len(prefix), prefix)).fetchall())
 
     def kinds(self, record_id: str) -> set[str]:
         with self._lock, self._guard("read"):
-            return {str(r[0]) for r in self._sql("SELECT kind FROM records WHERE id = ?",
-                                                 (record_id,)).fetchall()}
+            return set(texts(self._sql("SELECT CAST(kind AS BLOB) FROM records WHERE id = ? "
+                                       "AND typeof(kind) = 'text'", (record_id,)).fetchall()))
 
     def find(self, tag: bytes) -> str | None:
-        """The record id a lookup tag points to."""
+        """The record id a lookup tag points to (``None`` when the pointer is unreadable).
+
+        The lookup table is not authenticated: callers must check that the record found really
+        carries the value looked up (:meth:`vcwallet.wallet.Wallet.resolve` does).
+        """
         with self._lock, self._guard("read"):
-            row = self._sql("SELECT record_id FROM lookup WHERE tag = ?", (tag,)).fetchone()
-        return str(row[0]) if row else None
+            row = self._sql("SELECT CAST(record_id AS BLOB) FROM lookup WHERE tag = ? "
+                            "AND typeof(record_id) = 'text'", (tag,)).fetchone()
+        return name_text(row[0]) if row else None
 
     def lookup_rows(self) -> list[tuple[bytes, str]]:
+        """Every readable ``(tag, record id)`` pair of the lookup table."""
         with self._lock, self._guard("read"):
-            found = self._sql("SELECT tag, record_id FROM lookup").fetchall()
-        return [(bytes(r[0]), str(r[1])) for r in found]
+            found = self._sql("SELECT CAST(tag AS BLOB), CAST(record_id AS BLOB) FROM lookup "
+                              "WHERE typeof(tag) = 'blob' AND typeof(record_id) = 'text'").fetchall()
+        out = []
+        for tag, raw_id in found:
+            rid = name_text(raw_id)
+            if rid is not None:
+                out.append((bytes(tag), rid))
+        return out
+
+    def unreadable_lookup_rows(self) -> int:
+        """How many lookup rows hold values of the wrong types or unreadable ids (for ``check``)."""
+        with self._lock, self._guard("read"):
+            total = int(self._sql("SELECT count(*) FROM lookup").fetchone()[0])
+        return total - len(self.lookup_rows())
 
     def lookup_tag(self, namespace: str, value: str | bytes) -> bytes:
         return self._cipher.lookup_tag(namespace, value)
@@ -546,13 +605,14 @@ class Store:
 
     def schema_objects(self) -> set[str]:
         with self._lock, self._guard("read"):
-            return {str(r[0]) for r in self._sql(
-                "SELECT name FROM sqlite_master WHERE type IN ('table', 'index') "
-                "AND name NOT LIKE 'sqlite_%'").fetchall()}
+            return {name for kind, name, _t, _s in hardening.read_schema(self.connection)
+                    if kind in ("table", "index") and not name.startswith("sqlite_")}
 
     def schema_matches_version(self) -> bool:
-        """Whether the tables and indexes are exactly those of the version row."""
-        return self.schema_objects() == set(OBJECTS[self.schema_version])
+        """Whether the schema is exactly ours for the version row (no trigger, view or stray object)."""
+        with self._lock, self._guard("read"):
+            found = set(hardening.read_schema(self.connection))
+        return found == hardening.expected_schema(self.schema_version)
 
     # -- passphrase, backup ----------------------------------------------------------------------
     def _keyslot(self) -> Keyslot:
@@ -572,7 +632,9 @@ class Store:
         Both derivations (the slow part) run before the transaction. The keyslot row is re-read
         inside the transaction, so a concurrent ``passwd`` from another process is detected
         instead of overwritten. Afterwards the WAL is truncated so the old wrapping does not
-        linger in it.
+        linger in it, and the slot is read back and tried: the new passphrase must open it and
+        the old one must not, or the change is reported as not applied (``wallet.corrupt_store``)
+        rather than as a success.
         """
         crypto.passphrase_bytes(new)
         slot = self._keyslot()
@@ -587,7 +649,8 @@ class Store:
         self._phase = "passwd"
         try:
             with self.transaction():
-                row = self._sql("SELECT salt, wrapped_dek FROM keyslot WHERE slot = 0").fetchone()
+                row = self._sql("SELECT CAST(salt AS BLOB), CAST(wrapped_dek AS BLOB) FROM keyslot "
+                                "WHERE slot = 0").fetchone()
                 if row is None or bytes(row[0]) != slot.salt or bytes(row[1]) != slot.wrapped_dek:
                     raise WrongPassphrase("the passphrase was changed by another process meanwhile",
                                           path=str(self.path))
@@ -599,6 +662,29 @@ class Store:
             self._checkpoint()
         finally:
             self._phase = ""
+        self._confirm_passphrase_change(old, new)
+
+    def _confirm_passphrase_change(self, old: str, new: str) -> None:
+        """The slot as stored now must open with ``new`` (to our data key) and not with ``old``."""
+        def not_applied(why: str) -> CorruptStore:
+            return CorruptStore(f"{self.path}: the passphrase change did not take effect ({why}); "
+                                "the file may hold code or another process changed it", path=str(self.path),
+                                details={"path": str(self.path), "reason": "passwd_not_applied"})
+
+        slot = self._keyslot()
+        try:
+            cipher = unlock(slot, new, self.wallet_id, None, self.path)
+        except WrongPassphrase as exc:
+            raise not_applied("the new passphrase does not open the wallet") from exc
+        if not hmac.compare_digest(cipher.data_key, self._cipher.data_key):
+            raise not_applied("the key slot holds another data key")
+        if crypto.passphrase_bytes(old) == crypto.passphrase_bytes(new):
+            return
+        try:
+            unlock(slot, old, self.wallet_id, None, self.path)
+        except WrongPassphrase:
+            return
+        raise not_applied("the old passphrase still opens the wallet")
 
     def _checkpoint(self) -> None:
         """Copy the WAL into the database and truncate it (best effort: readers may block it)."""
@@ -619,11 +705,11 @@ class Transaction:
                          "ciphertext = excluded.ciphertext", (record_id, kind, nonce, ciphertext))
 
     def get(self, record_id: str, kind: str) -> bytes:
-        row = self._store._sql(_SELECT_ROWS + " WHERE id = ? AND kind = ?",
-                               (record_id, kind)).fetchone()
+        row = self._store._parsed(self._store._sql(SELECT_ROWS + " WHERE id = ? AND kind = ?",
+                                                   (record_id, kind)).fetchone())
         if row is None:
             raise WalletNotFound(f"no record {record_id} ({kind})", details={"record": record_id})
-        return self._store.decrypt_row(RawRow(*row))
+        return self._store.decrypt_row(row)
 
     def has(self, record_id: str, kind: str | None = None) -> bool:
         if kind is None:
@@ -639,8 +725,9 @@ class Transaction:
         return int(count)
 
     def find(self, tag: bytes) -> str | None:
-        row = self._store._sql("SELECT record_id FROM lookup WHERE tag = ?", (tag,)).fetchone()
-        return str(row[0]) if row else None
+        row = self._store._sql("SELECT CAST(record_id AS BLOB) FROM lookup WHERE tag = ? "
+                               "AND typeof(record_id) = 'text'", (tag,)).fetchone()
+        return name_text(row[0]) if row else None
 
     def link(self, tag: bytes, record_id: str) -> None:
         """Point a lookup tag at ``record_id`` (replacing a stale pointer to a removed record)."""
@@ -658,41 +745,6 @@ def guarded(path: Path, action: str) -> Iterator[None]:
             raise
         log.info("wallet %s: %s (%s)", files.redact(path), mapped.code, type(exc).__name__)
         raise mapped from exc
-
-
-def read_version(conn: sqlite3.Connection, path: Path) -> int:
-    try:
-        row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-    except sqlite3.OperationalError as exc:
-        if "no such table" not in str(exc):
-            raise
-        raise CorruptStore(f"{path} is a SQLite database but not a vcwallet wallet", path=str(path),
-                           details={"path": str(path), "reason": "not_a_wallet"}) from exc
-    if row is None or isinstance(row[0], bool) or not isinstance(row[0], int) or row[0] < 1:
-        raise CorruptStore(f"{path}: the schema version row is missing or malformed", path=str(path),
-                           details={"path": str(path), "reason": "schema_version"})
-    return int(row[0])
-
-
-def read_keyslot(conn: sqlite3.Connection, path: Path) -> Keyslot:
-    row = conn.execute("SELECT kdf, opslimit, memlimit, salt, kek_check, wrapped_dek FROM keyslot "
-                       "WHERE slot = 0").fetchone()
-    if row is None:
-        raise CorruptStore(f"{path}: the key slot is missing", path=str(path),
-                           details={"path": str(path), "reason": "keyslot"})
-    kdf, opslimit, memlimit, salt, check, wrapped = row
-    if not all(isinstance(v, bytes) for v in (salt, check, wrapped)) or not isinstance(kdf, str):
-        raise CorruptStore(f"{path}: the key slot is malformed", path=str(path),
-                           details={"path": str(path), "reason": "keyslot"})
-    return Keyslot(kdf, opslimit, memlimit, salt, check, wrapped)
-
-
-def meta_text(meta: dict[Any, Any], key: str, path: Path) -> str:
-    value = meta.get(key)
-    if not isinstance(value, str) or not value.isascii():
-        raise CorruptStore(f"{path}: the {key} entry is missing or malformed", path=str(path),
-                           details={"path": str(path), "reason": key})
-    return value
 
 
 __all__ = [

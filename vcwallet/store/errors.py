@@ -99,3 +99,17 @@ class AmbiguousId(WalletError, LookupError):
     """A short id matches more than one record."""
 
     CODE = "wallet.ambiguous_id"
+
+
+class UnexpectedSchema(WalletError, ValueError):
+    """The file holds SQL objects that are not ours (a trigger, a view, another table or index), or
+    its tables do not match its version row (a rewound or forwarded version); it is not opened."""
+
+    CODE = "wallet.unexpected_schema"
+
+
+class MalformedRow(WalletError, ValueError):
+    """A row whose values have the wrong SQL type or unreadable text (a NUL in an id, a BLOB id,
+    an integer where ciphertext belongs, bytes that are not UTF-8): readers skip and report it."""
+
+    CODE = "wallet.malformed_row"

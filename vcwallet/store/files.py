@@ -199,3 +199,20 @@ def looks_full(path: Path, margin: int = 256 * 1024) -> bool:
     except (OSError, AttributeError):
         return False
     return vfs.f_bavail * vfs.f_frsize < margin
+
+
+def disable_core_dumps() -> None:
+    """Set the soft ``RLIMIT_CORE`` to 0 (for the rest of the process; see :mod:`.crypto`).
+
+    A crash while a wallet is unlocked would otherwise write the passphrase and the data key to
+    a core file (or hand them to a core-dump collector, which honours the limit). Best effort:
+    where the platform has no such limit, or refuses the change, nothing else can be done here.
+    """
+    if resource is None:  # pragma: no cover - Windows writes no core files
+        return
+    try:
+        soft, hard = resource.getrlimit(resource.RLIMIT_CORE)
+        if soft != 0:
+            resource.setrlimit(resource.RLIMIT_CORE, (0, hard))
+    except (OSError, ValueError):  # pragma: no cover - a sandbox that forbids it
+        pass

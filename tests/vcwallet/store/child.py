@@ -3,7 +3,8 @@
 Each action works on a wallet created by the parent test with the fast KDF and the shared test
 passphrase, and reports on stdout. Kill points: ``passwd-kill`` and ``migrate-kill`` wrap
 ``Store._sql`` so the process SIGKILLs itself before or after the K-th statement of that phase;
-``insert`` and ``passwd-loop`` are killed by the parent at random moments.
+``backup-kill`` wraps ``vcwallet.store.backup._step`` (every statement on the backup file) the
+same way; ``insert`` and ``passwd-loop`` are killed by the parent at random moments.
 """
 
 from __future__ import annotations
@@ -137,6 +138,40 @@ def unprivileged(action: str, path: str) -> int:
     return 0
 
 
+def backup_kill(path: str, dest: str, secret: str, target: int, when: str) -> int:
+    import vcwallet.store.backup as backup_module
+
+    original = backup_module._step
+    seen = {"n": 0}
+
+    def patched(conn: sqlite3.Connection, statement: str, params: Any = (), *,
+                many: bool = False) -> sqlite3.Cursor:
+        seen["n"] += 1
+        if seen["n"] == target and when == "before":
+            _die()
+        cursor = original(conn, statement, params, many=many)
+        if seen["n"] == target and when == "after":
+            _die()
+        return cursor
+
+    backup_module._step = patched  # type: ignore[assignment]
+    with Wallet.open(path, PASSPHRASE) as wallet:
+        wallet.backup(dest, secret, kdf=FAST_FOR_TESTS)
+    _say(f"completed {seen['n']}")
+    return 0
+
+
+def core_limit(path: str) -> int:
+    """Report the soft core-file limit before and after unlocking (raised first, where allowed)."""
+    _soft, hard = resource.getrlimit(resource.RLIMIT_CORE)
+    wanted = 1 << 20 if hard == resource.RLIM_INFINITY else min(hard, 1 << 20)
+    resource.setrlimit(resource.RLIMIT_CORE, (wanted, hard))
+    _say(f"before {resource.getrlimit(resource.RLIMIT_CORE)[0]}")
+    with Wallet.open(path, PASSPHRASE) as wallet:
+        _say(f"unlocked {resource.getrlimit(resource.RLIMIT_CORE)[0]} {len(wallet.list())}")
+    return 0
+
+
 def main(argv: list[str]) -> int:
     action, *rest = argv
     if action == "insert":
@@ -153,6 +188,10 @@ def main(argv: list[str]) -> int:
         return crash_with_wal(rest[0], int(rest[1]), int(rest[2]))
     if action == "hot-journal":
         return hot_journal(rest[0])
+    if action == "backup-kill":
+        return backup_kill(rest[0], rest[1], rest[2], int(rest[3]), rest[4])
+    if action == "core-limit":
+        return core_limit(rest[0])
     if action in ("open", "create"):
         return unprivileged(action, rest[0])
     raise SystemExit(f"unknown action {action}")
