@@ -22,10 +22,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import INTEROP, REPO
+from tests.conftest import CONTEXTS_MISSING, REPO, pinned_contexts
 
 TMUX = shutil.which("tmux")
-CONTEXTS = INTEROP / "contexts"
+CONTEXTS = pinned_contexts()
 TRANSCRIPT = Path(__file__).parent / "transcripts" / "demo-120x40.txt"
 WIDTH, HEIGHT = 120, 40
 GOAL_SECONDS = 3.0
@@ -34,7 +34,7 @@ STEP_TIMEOUT = 20.0
 
 pytestmark = [
     pytest.mark.skipif(TMUX is None, reason="tmux is not installed"),
-    pytest.mark.skipif(not CONTEXTS.is_dir(), reason="../shared/interop/contexts is not beside this checkout"),
+    pytest.mark.skipif(CONTEXTS is None, reason=CONTEXTS_MISSING),
 ]
 
 #: Each step: (name, keys to send, text that must be on the screen after them). The ``expect``

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import INTEROP, INTEROP_MISSING, REPO
+from tests.conftest import REPO
 from vcwallet import cli
 
 ALL_COMMANDS = [name for group in cli.COMMANDS for name, _ in group.commands]
@@ -71,9 +71,8 @@ def test_top_level_help_imports_no_command_module() -> None:
     assert not [m for m in loaded if m.startswith(("vcwallet.commands.", "verifier."))]
 
 
+@pytest.mark.usefixtures("cli_contexts")  # the sample verifies only with the pinned contexts at hand
 def test_verify_imports_only_what_it_needs() -> None:
-    if not INTEROP.is_dir():
-        pytest.skip(INTEROP_MISSING)  # the sample's contexts come from the interop folder
     loaded = _modules_after(
         "import contextlib, io\nfrom vcwallet.cli import main\n"
         "with contextlib.redirect_stdout(io.StringIO()):\n"
