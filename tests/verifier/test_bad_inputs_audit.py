@@ -307,8 +307,10 @@ def hosted(request: pytest.FixtureRequest, host_root: Path, interop: Path) -> It
         redirects={f"{MOVED}{WELL_KNOWN}": f"https://{ELSEWHERE}{WELL_KNOWN}",
                    "/status/moved": f"https://{ELSEWHERE}/status/1"},
         stalls={f"{STALLED}{WELL_KNOWN}", "/status/stalled"},
-        stall_seconds=5.0)
-    yield make_verifier(interop, host.fetcher(timeout=(2.0, 0.5), total_timeout=5.0))
+        stall_seconds=30.0)  # the longest the host allows; stopping the host cuts it short
+    # A stall must outlast the read timeout, and every honest answer (a 1 MiB list included) must
+    # beat it even with both cores busy: a short timeout would turn "too large" into "timeout".
+    yield make_verifier(interop, host.fetcher(timeout=(10.0, 3.0), total_timeout=30.0))
 
 
 def test_33_fixture_host_positive_twin(hosted: Verifier,
