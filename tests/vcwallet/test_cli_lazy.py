@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import re
 import subprocess
 import sys
 from typing import Any
@@ -90,3 +91,19 @@ def test_the_reference_path_still_loads_pyld_when_asked() -> None:
         "to_quads({'@context': {'@vocab': 'https://x.example/'}, 'a': 1},\n"
         "         document_loader=ContextStore().document_loader, fast=False)")
     assert "pyld" in loaded and "verifier.canon.pyld_path" in loaded
+
+
+def test_version_prints_the_installed_package_version(capsys: pytest.CaptureFixture[str]) -> None:
+    from importlib.metadata import version
+
+    assert cli.main(["--version"]) == 0
+    out = capsys.readouterr().out
+    assert out == f"vcwallet {version('vcwallet')}\n"
+    assert re.fullmatch(r"vcwallet \d+\.\d+\.\d+\S*\n", out)
+
+
+def test_version_imports_no_command_module() -> None:
+    loaded = _modules_after(
+        "import contextlib, io\nfrom vcwallet.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n    assert main(['--version']) == 0")
+    assert not [m for m in loaded if m.startswith(("vcwallet.commands.", "verifier."))]
