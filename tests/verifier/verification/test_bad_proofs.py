@@ -114,14 +114,14 @@ def test_bad_proof(name: str, mutate: Mutator, code: str, checker: ProofChecker,
     assert _first_code(checker, doc) == code
 
 
-def test_11_undefined_term_v1_is_data_loss(checker: ProofChecker, sign: Any) -> None:
+def test_undefined_term_under_vc_v1_is_data_loss(checker: ProofChecker, sign: Any) -> None:  # BAD_INPUTS 11
     signed = sign(credential_v1(ISSUER.public.did_key))
     assert _first_code(checker, signed) is None  # positive twin
     signed["credentialSubject"]["favouriteColour"] = "teal"
     assert _first_code(checker, signed) == "jsonld.data_loss"
 
 
-def test_20_attacker_did_key_for_did_web_issuer(checker: ProofChecker, sign: Any) -> None:
+def test_attacker_did_key_is_not_bound_to_a_did_web_issuer(checker: ProofChecker, sign: Any) -> None:  # BAD_INPUTS 20
     issuer = "did:web:pl.lakeview.example"
     forged = sign(badge_v2(issuer), key=ATTACKER)
     outcome = checker.verify(forged, expected_controller=issuer)
@@ -134,7 +134,7 @@ def test_20_attacker_did_key_for_did_web_issuer(checker: ProofChecker, sign: Any
     assert twin.results[0].binding is not None and twin.results[0].binding.bound
 
 
-def test_40_ed25519signature2020_foreign_algorithm(checker: ProofChecker, sign: Any) -> None:
+def test_ed25519signature2020_with_a_foreign_canonicalization_fails(checker: ProofChecker, sign: Any) -> None:  # BAD_INPUTS 40
     doc = badge_v2(ISSUER.public.did_key)
     doc["@context"].append("https://w3id.org/security/suites/ed25519-2020/v1")
     signed = sign(doc, suite="Ed25519Signature2020")
@@ -143,7 +143,7 @@ def test_40_ed25519signature2020_foreign_algorithm(checker: ProofChecker, sign: 
     assert _first_code(checker, signed) == "proof.invalid_signature"
 
 
-def test_41_proof_set_with_one_bad_proof(checker: ProofChecker, sign: Any) -> None:
+def test_proof_set_with_one_bad_proof_fails_at_that_proof(checker: ProofChecker, sign: Any) -> None:  # BAD_INPUTS 41
     doc = sign(badge_v2(ISSUER.public.did_key), id="urn:uuid:proof-1")
     both = sign(doc, key=ISSUER, id="urn:uuid:proof-2")
     assert len(both["proof"]) == 2
@@ -157,7 +157,7 @@ def test_41_proof_set_with_one_bad_proof(checker: ProofChecker, sign: Any) -> No
     assert outcome.first_error is not None and outcome.first_error.path == "$.proof[1].proofValue"
 
 
-def test_41_previous_proof_chain(checker: ProofChecker, sign: Any) -> None:
+def test_previous_proof_must_name_an_earlier_proof_of_the_set(checker: ProofChecker, sign: Any) -> None:  # BAD_INPUTS 41
     first = sign(badge_v2(ISSUER.public.did_key), id="urn:uuid:proof-1")
     chained = sign(first, key=ATTACKER, id="urn:uuid:proof-2", previousProof="urn:uuid:proof-1")
     assert checker.verify(chained).all_signatures_ok
