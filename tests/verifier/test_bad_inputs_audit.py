@@ -73,12 +73,14 @@ item  where
       test_supported_sd_alg_twin); sdjwt/test_key_binding.py::test_kb_missing,
       test_kb_invalid (wrong or missing nonce and aud, two audiences, sd_hash mismatch, stale
       iat, wrong key, …; twins: test_valid_key_binding_twin, test_kb_boundaries_twin); end to
-      end through the Verifier:
-      sdjwt/test_verifier_sdjwt.py
-39    here: test_39_* (challenge missing/wrong, domain wrong, reused challenge, assertionMethod
-      purpose, signer ≠ holder, VC given as a plain string)
+      end through the Verifier: sdjwt/test_verifier_sdjwt.py
+39    here: test_missing_or_wrong_challenge_or_domain_is_refused, test_reused_challenge_is_refused,
+      test_assertion_method_purpose_on_a_presentation_is_refused,
+      test_presentation_signed_by_another_key_than_the_holders_is_refused,
+      test_credential_given_as_a_plain_string_is_refused (twins: the two "…_verifies" tests)
 40    verification/test_bad_proofs.py::test_ed25519signature2020_with_a_foreign_canonicalization_fails
-41    verification/test_bad_proofs.py::test_41_*; suites/test_ob3_and_chain_vectors.py;
+41    verification/test_bad_proofs.py::test_proof_set_with_one_bad_proof_fails_at_that_proof,
+      test_previous_proof_must_name_an_earlier_proof_of_the_set; suites/test_ob3_and_chain_vectors.py;
       test_interop_verdicts.py (the DI proof-chain fixtures)
 42    model/test_openbadges_ob3.py::test_ob3_rule_broken (no AchievementSubject/achievement, no OB
       context), ::test_1edtech_shape_errors_fail (the 1EdTech JSON Schema shapes);
