@@ -10,18 +10,19 @@ item  where
 ====  ===========================================================================================
 1     verification/test_verifier_inputs.py::test_bad_json_is_a_failed_parse_check[not-json,
       json-string] (twin: test_good_badge_verifies_from_dict_text_and_bytes)
-2     verification/test_bad_proofs.py::test_bad_proof[2-proof-null, 2-proof-string, 2-no-proof]
-3     verification/test_bad_proofs.py::test_bad_proof[3-type-missing, 3-type-unknown]
-4     verification/test_bad_proofs.py::test_bad_proof[4-cryptosuite-*]
-5     verification/test_bad_proofs.py::test_bad_proof[5-rdfc-rewritten-to-jcs]
-6     verification/test_bad_proofs.py::test_bad_proof[6-proofvalue-*]
-7     verification/test_bad_proofs.py::test_bad_proof[7-proofvalue-*]
-8     verification/test_bad_proofs.py::test_bad_proof[8-signature-63-bytes, 8-signature-96-bytes]
-9     verification/test_bad_proofs.py::test_bad_proof[9-last-byte-flipped]
-10    verification/test_bad_proofs.py::test_bad_proof[10-subject-name-changed]
+2     verification/test_bad_proofs.py::test_bad_proof[proof-null, proof-string, no-proof]
+3     verification/test_bad_proofs.py::test_bad_proof[type-missing, type-unknown]
+4     verification/test_bad_proofs.py::test_bad_proof[cryptosuite-*]
+5     verification/test_bad_proofs.py::test_bad_proof[rdfc-rewritten-to-jcs]
+6     verification/test_bad_proofs.py::test_bad_proof[proofvalue-missing, proofvalue-null]
+7     verification/test_bad_proofs.py::test_bad_proof[proofvalue-no-header, proofvalue-u-header,
+      proofvalue-bad-alphabet]
+8     verification/test_bad_proofs.py::test_bad_proof[signature-63-bytes, signature-96-bytes]
+9     verification/test_bad_proofs.py::test_bad_proof[last-byte-flipped]
+10    verification/test_bad_proofs.py::test_bad_proof[subject-name-changed]
 11    verification/test_bad_proofs.py::test_undefined_term_under_vc_v1_is_data_loss;
       canon/test_safe_mode.py::test_undefined_property
-12    verification/test_bad_proofs.py::test_bad_proof[12-undefined-type]; canon/test_safe_mode.py
+12    verification/test_bad_proofs.py::test_bad_proof[undefined-type]; canon/test_safe_mode.py
 13    verification/test_verifier_inputs.py::test_bad_context[inline-base]; canon/test_safe_mode.py::
       test_inline_base, test_base_in_a_scoped_inline_context
 14    verification/test_verifier_inputs.py::test_bad_context[missing, swapped, number, first-not-vc];
@@ -31,17 +32,17 @@ item  where
       here: test_undefined_terms_context_is_not_allowed_in_production
 16    verification/test_verifier_inputs.py::test_protected_term_redefinition_is_refused;
       canon/test_safe_mode.py::test_protected_term_redefinition
-17    verification/test_bad_proofs.py::test_bad_proof[17-proof-context-differs]
-18    verification/test_bad_proofs.py::test_bad_proof[18-purpose-*]
-19    verification/test_bad_proofs.py::test_bad_proof[19-vm-*]
+17    verification/test_bad_proofs.py::test_bad_proof[proof-context-differs]
+18    verification/test_bad_proofs.py::test_bad_proof[purpose-*]
+19    verification/test_bad_proofs.py::test_bad_proof[vm-*]
 20    verification/test_bad_proofs.py::test_attacker_did_key_is_not_bound_to_a_did_web_issuer;
       did/test_verification_method_binding.py
 21    verification/test_did_web_binding.py::test_attacker_key_under_the_issuer_did_is_not_in_its_document
 22    verification/test_did_web_binding.py::test_authentication_only_key_cannot_issue
 23    did/test_did_key_method.py::test_bad_did_key[short-key, x25519-codec, u-multibase,
       no-multibase-header, version-*] (twin: test_good_did_key_resolves)
-24    verification/test_bad_proofs.py::test_bad_proof[24-did-key-fragment-mismatch]
-25    verification/test_bad_proofs.py::test_bad_proof[25-created-*, 25-expires-past]
+24    verification/test_bad_proofs.py::test_bad_proof[did-key-fragment-mismatch]
+25    verification/test_bad_proofs.py::test_bad_proof[created-*, expires-past]
 26    model/test_validity_period.py (expired, not yet valid, empty period, 1.1 expirationDate)
 27    model/test_format_rules.py::test_invalid_issuer (twin: test_valid_issuer_twins)
 28    model/test_format_rules.py::test_invalid_subject (twin: test_valid_subject_twins)
