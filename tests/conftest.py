@@ -61,6 +61,10 @@ def _holds_every_pin(directory: Path) -> bool:
     return all(info.where != "missing" for info in ContextStore([directory]).list())
 
 
+#: Why the one-time download (when allowed) did not complete: ``URL: code`` for each failure.
+_FETCH_FAILURES: list[str] = []
+
+
 @functools.cache
 def pinned_contexts() -> Path | None:
     """A folder holding every pinned context, found (or fetched) as the module docstring says."""
@@ -74,17 +78,28 @@ def pinned_contexts() -> Path | None:
     if os.environ.get(FETCH_CONTEXTS_ENV) == "1":
         from verifier.fetch import RequestsFetcher
 
-        ContextStore([], cache_dir=cache, fetcher=RequestsFetcher(), allow_network=True).fetch_all()
+        store = ContextStore([], cache_dir=cache, fetcher=RequestsFetcher(), allow_network=True)
+        outcomes = store.fetch_all()
         if _holds_every_pin(cache):
             return cache
+        _FETCH_FAILURES.extend(f"{url}: {o.code or o.message}" for url, o in outcomes.items()
+                               if o.status == "failed")
     return None
+
+
+def contexts_missing() -> str:
+    """The reason a test that needs the pinned contexts is skipped (after :func:`pinned_contexts`)."""
+    if _FETCH_FAILURES:
+        return (f"the one-time download of the pinned contexts ({FETCH_CONTEXTS_ENV}=1) failed for "
+                f"{len(_FETCH_FAILURES)} of them (first: {_FETCH_FAILURES[0]})")
+    return CONTEXTS_MISSING
 
 
 def contexts_path() -> Path:
     """:func:`pinned_contexts`; skips the calling test when there is none."""
     found = pinned_contexts()
     if found is None:
-        pytest.skip(CONTEXTS_MISSING)
+        pytest.skip(contexts_missing())
     return found
 
 

@@ -14,12 +14,12 @@ import pytest
 
 from fixtures.__main__ import DEFAULT_OUT, differences
 from fixtures.world import build_world, world_host, world_verifier
-from tests.conftest import CONTEXTS_MISSING, pinned_contexts
+from tests.conftest import contexts_missing, pinned_contexts
 from verifier.report import Status
 
 WORLD = DEFAULT_OUT
 CONTEXTS = pinned_contexts()
-pytestmark = pytest.mark.skipif(CONTEXTS is None, reason=CONTEXTS_MISSING)
+pytestmark = pytest.mark.skipif(CONTEXTS is None, reason=contexts_missing())
 
 
 def _scenarios() -> list[dict[str, Any]]:

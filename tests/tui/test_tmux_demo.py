@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CONTEXTS_MISSING, REPO, pinned_contexts
+from tests.conftest import REPO, contexts_missing, pinned_contexts
 
 TMUX = shutil.which("tmux")
 CONTEXTS = pinned_contexts()
@@ -35,7 +35,7 @@ STEP_TIMEOUT = 120.0
 
 pytestmark = [
     pytest.mark.skipif(TMUX is None, reason="tmux is not installed"),
-    pytest.mark.skipif(CONTEXTS is None, reason=CONTEXTS_MISSING),
+    pytest.mark.skipif(CONTEXTS is None, reason=contexts_missing()),
 ]
 
 Screen = Callable[[str], bool]

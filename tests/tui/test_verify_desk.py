@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import CONTEXTS_MISSING, pinned_contexts
+from tests.conftest import contexts_missing, pinned_contexts
 from tui.app import create_app
 from tui.services import AppServices
 from tui.widgets.report_view import ReportView
@@ -16,7 +16,7 @@ from tui.widgets.verify_desk import VerifyDesk
 from vcwallet.demo.world import WORLD_DIR, world_host, world_verifier
 
 CONTEXTS = pinned_contexts()
-pytestmark = pytest.mark.skipif(CONTEXTS is None, reason=CONTEXTS_MISSING)
+pytestmark = pytest.mark.skipif(CONTEXTS is None, reason=contexts_missing())
 
 
 @pytest.fixture(scope="module")

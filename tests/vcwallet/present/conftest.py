@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import CONTEXTS_MISSING
+from tests.conftest import contexts_missing
 from tests.vcwallet.present.helpers import CONTEXTS, Holder
 from vcwallet.demo.world import WORLD_DIR, world_host, world_verifier
 from verifier.contexts import ContextStore
@@ -28,7 +28,7 @@ def jordan() -> Holder:
 @pytest.fixture(scope="session")
 def context_store() -> ContextStore:
     if CONTEXTS is None:
-        pytest.skip(CONTEXTS_MISSING)
+        pytest.skip(contexts_missing())
     return ContextStore(directories=[CONTEXTS])
 
 

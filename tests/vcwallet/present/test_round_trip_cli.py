@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import CONTEXTS_MISSING, pinned_contexts
+from tests.conftest import contexts_missing, pinned_contexts
 from vcwallet.cli import main
 from vcwallet.demo.world import WORLD_DIR
 from vcwallet.store import FAST_FOR_TESTS
@@ -25,7 +25,7 @@ CONTEXTS = pinned_contexts()
 DOMAIN = "hr.lakeview.example"
 NOW = "2026-06-01T12:00:00Z"
 PASSPHRASE = "district application 2026"
-pytestmark = pytest.mark.skipif(CONTEXTS is None, reason=CONTEXTS_MISSING)
+pytestmark = pytest.mark.skipif(CONTEXTS is None, reason=contexts_missing())
 
 
 def _url_map(tmp: Path) -> Path:
