@@ -148,6 +148,29 @@ class LazyCommandParser(argparse.ArgumentParser):
         self.real().error(message)
 
 
+class _VersionAction(argparse.Action):
+    """``--version``: the installed package's version, read from its metadata only when asked.
+
+    argparse's own ``version`` action wants the string when the parser is built, which would put
+    a metadata lookup on every command's start-up path.
+    """
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS, **_kw: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS,
+                         help="print the installed version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Any, option_string: str | None = None) -> NoReturn:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            found = version(PROG)
+        except PackageNotFoundError:
+            parser.exit(1, f"{PROG}: no package metadata (install it: pip install -e .)\n")
+        print(f"{PROG} {found}")  # stdout, as argparse's own version action does
+        parser.exit(0)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``vcwallet`` parser; no command module is imported until a command is parsed."""
     parser = argparse.ArgumentParser(
@@ -156,6 +179,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action=_VersionAction)
     subparsers: Any = parser.add_subparsers(dest="command", metavar="COMMAND",
                                             parser_class=LazyCommandParser)
     for group in COMMANDS:

@@ -666,7 +666,8 @@ class Wallet:
 
     def import_source(self, source: str, *, fetcher: Fetcher | None = None, force: bool = False,
                       stdin: BinaryIO | None = None,
-                      progress: Callable[[int, int, ImportResult], None] | None = None) -> list[ImportResult]:
+                      progress: Callable[[int, int, ImportResult], None] | None = None,
+                      ) -> builtins.list[ImportResult]:
         """Import a file, folder, ``-`` or https URL (see :func:`vcwallet.importing.read_source`)."""
         fetcher = fetcher or getattr(self.verifier, "fetcher", None)
         items = importing.read_source(source, fetcher=fetcher, stdin=stdin)
@@ -685,7 +686,7 @@ class Wallet:
         return results
 
     # -- reading ---------------------------------------------------------------------------------
-    def list(self, search: str | None = None, status: str | None = None) -> list[CredentialSummary]:
+    def list(self, search: str | None = None, status: str | None = None) -> builtins.list[CredentialSummary]:
         """Every credential, oldest first; ``search`` matches all its words anywhere in the summary
         (name, achievement, issuer, tags, note…), ``status`` one of :data:`STATUSES`.
 

@@ -14,13 +14,12 @@ import pytest
 
 from fixtures.__main__ import DEFAULT_OUT, differences
 from fixtures.world import build_world, world_host, world_verifier
-from tests.conftest import INTEROP
+from tests.conftest import contexts_missing, pinned_contexts
 from verifier.report import Status
 
 WORLD = DEFAULT_OUT
-CONTEXTS = INTEROP / "contexts"
-pytestmark = pytest.mark.skipif(not CONTEXTS.is_dir(),
-                                reason="../shared/interop/contexts is not beside this checkout")
+CONTEXTS = pinned_contexts()
+pytestmark = pytest.mark.skipif(CONTEXTS is None, reason=contexts_missing())
 
 
 def _scenarios() -> list[dict[str, Any]]:

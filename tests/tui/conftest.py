@@ -12,9 +12,8 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import INTEROP
+from tests.conftest import contexts_path
 
-CONTEXTS = INTEROP / "contexts"
 #: The demo's fixed clock, so every screen and every verdict is the same on every run.
 AS_OF = "2026-06-01T12:00:00Z"
 
@@ -23,9 +22,7 @@ def _start() -> Any:
     from vcwallet.demo.session import DemoSession
     from verifier.contexts import ContextStore
 
-    if not CONTEXTS.is_dir():
-        pytest.skip("../shared/interop/contexts is not beside this checkout")
-    return DemoSession(ContextStore(directories=[CONTEXTS]), as_of=AS_OF).start()
+    return DemoSession(ContextStore(directories=[contexts_path()]), as_of=AS_OF).start()
 
 
 @pytest.fixture(scope="module")

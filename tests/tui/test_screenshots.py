@@ -6,9 +6,7 @@ import importlib.util
 from pathlib import Path
 from typing import Any
 
-import pytest
-
-from tests.conftest import INTEROP, REPO
+from tests.conftest import REPO
 
 SCRIPT = REPO / "docs" / "make_screenshots.py"
 COMMITTED = REPO / "docs" / "screenshots"
@@ -22,9 +20,8 @@ def _script() -> Any:
     return module
 
 
-@pytest.mark.skipif(not (INTEROP / "contexts").is_dir(), reason="../shared/interop/contexts is absent")
-def test_screenshots_regenerate_identically(tmp_path: Path) -> None:
-    written = _script().make_screenshots(INTEROP / "contexts", tmp_path)
+def test_screenshots_regenerate_identically(tmp_path: Path, contexts_dir: Path) -> None:
+    written = _script().make_screenshots(contexts_dir, tmp_path)
     assert sorted(p.name for p in written) == ["verify-desk.svg", "wallet.svg"]
     for path in written:
         committed = COMMITTED / path.name

@@ -1,8 +1,10 @@
 """``vcwallet demo`` in a real terminal: tmux at 120×40, driven by keys, read with capture-pane.
 
-The run checks that the badge table appears (and how fast: the issue asks for 3 seconds; the test
-fails only past 10, so a slow machine is not a failure, and prints the time it measured), and that
-``/``, Enter, ``v``, ``tab``, ``?`` and ``q`` do what they say. Each step's screen goes into a
+The run checks that the badge table appears (and prints how long that took: the issue asks for 3
+seconds, which the benchmarks measure; a test never judges wall-clock time, so a busy machine is
+not a failure), and that ``/``, Enter, ``v``, ``tab``, ``?`` and ``q`` do what they say. Each key
+is sent only once the app has shown the effect of the one before (the screen changed), never after
+a fixed pause. Each step's screen goes into a
 transcript written under the test's tmp folder; its key lines must equal those of the committed
 transcript ``tests/tui/transcripts/demo-120x40.txt``, which is a real capture from this test.
 Regenerate it after a deliberate change with ``VCWALLET_UPDATE_TRANSCRIPT=1 pytest tests/tui/test_tmux_demo.py``.
@@ -15,42 +17,56 @@ import shlex
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import INTEROP, REPO
+from tests.conftest import REPO, contexts_missing, pinned_contexts
 
 TMUX = shutil.which("tmux")
-CONTEXTS = INTEROP / "contexts"
+CONTEXTS = pinned_contexts()
 TRANSCRIPT = Path(__file__).parent / "transcripts" / "demo-120x40.txt"
 WIDTH, HEIGHT = 120, 40
 GOAL_SECONDS = 3.0
-LIMIT_SECONDS = 10.0
-STEP_TIMEOUT = 20.0
+#: Only a guard against a hung app: every wait ends as soon as its condition holds.
+STEP_TIMEOUT = 120.0
 
 pytestmark = [
     pytest.mark.skipif(TMUX is None, reason="tmux is not installed"),
-    pytest.mark.skipif(not CONTEXTS.is_dir(), reason="../shared/interop/contexts is not beside this checkout"),
+    pytest.mark.skipif(CONTEXTS is None, reason=contexts_missing()),
 ]
 
-#: Each step: (name, keys to send, text that must be on the screen after them). The ``expect``
-#: texts are also the transcript's key lines: every line containing one must match the committed
-#: transcript exactly.
-STEPS: list[tuple[str, list[str], list[str]]] = [
+Screen = Callable[[str], bool]
+
+
+def shows(text: str) -> Screen:
+    return lambda screen: text in screen
+
+
+def hides(text: str) -> Screen:
+    return lambda screen: text not in screen
+
+
+#: Each step: (name, keys to send, text that must be on the screen after them). A key that is not
+#: the step's last comes with what the screen shows once the app has handled it; the next key waits
+#: for that (an Escape still unread when the next key arrives would be read with it as Alt+key).
+#: The ``expect`` texts are also the transcript's key lines: every line containing one must match
+#: the committed transcript exactly.
+STEPS: list[tuple[str, list[tuple[str, Screen | None]], list[str]]] = [
     ("start", [], ["11 badges: 7 verified", "Checking for Student Understanding", "✗ revoked",
                    "‖ suspended", "◷ expired", "? untrusted", "/ Search"]),
-    ("slash, type 'mindset'", ["/", "mindset"], ["1 of 11 badges match “mindset”", "Growth Mindset"]),
-    ("enter: back to the filtered table", ["Enter"], ["1 of 11 badges match “mindset”", "v Verify"]),
-    ("enter: the badge's card", ["Enter"], ["Growth Mindset", "Last verification", "VERIFIED",
-                                            "r Raw JSON"]),
-    ("escape, then v: re-verify", ["Escape", "v"], ["“Growth Mindset”: verified → verified"]),
-    ("tab: the verify desk", ["Tab"], ["Trust list (3 issuers)", "No report yet", "o Open file"]),
-    ("?: help", ["?"], ["vcwallet — keys", "switch Wallet ↔ Verify desk"]),
-    ("escape, then q: quit", ["Escape", "q"], []),
+    ("slash, type 'mindset'", [("/", shows("search achievements")), ("mindset", None)],
+     ["1 of 11 badges match “mindset”", "Growth Mindset"]),
+    ("enter: back to the filtered table", [("Enter", None)], ["1 of 11 badges match “mindset”", "v Verify"]),
+    ("enter: the badge's card", [("Enter", None)], ["Growth Mindset", "Last verification", "VERIFIED",
+                                                    "r Raw JSON"]),
+    ("escape, then v: re-verify", [("Escape", hides("Last verification")), ("v", None)],
+     ["“Growth Mindset”: verified → verified"]),
+    ("tab: the verify desk", [("Tab", None)], ["Trust list (3 issuers)", "No report yet", "o Open file"]),
+    ("?: help", [("?", None)], ["vcwallet — keys", "switch Wallet ↔ Verify desk"]),
+    ("escape, then q: quit", [("Escape", hides("vcwallet — keys")), ("q", None)], []),
 ]
 
 
@@ -113,26 +129,29 @@ def sections(transcript: str) -> dict[str, str]:
 
 
 def test_demo_under_tmux(tmp_path: Path) -> None:
-    command = (f"{shlex.quote(sys.executable)} -m vcwallet demo --contexts {shlex.quote(str(CONTEXTS))}"
-               f"; sleep 0.3")
-    before = set(Path(tempfile.gettempdir()).glob("vcwallet-demo-*"))
+    # A temporary folder of the test's own, so another run's demo is never mistaken for this one's.
+    private_tmp = tmp_path / "tmp"
+    private_tmp.mkdir()
+    command = (f"TMPDIR={shlex.quote(str(private_tmp))} {shlex.quote(sys.executable)} -m vcwallet demo "
+               f"--contexts {shlex.quote(str(CONTEXTS))}; sleep 0.3")
     tmux = Tmux()
     captured: list[tuple[str, str]] = []
     try:
         started = time.monotonic()
         tmux.start(f"cd {shlex.quote(str(REPO))} && {command}")
         name, _keys, expect = STEPS[0]
-        screen = wait_for(tmux, lambda s: all(text in s for text in expect), LIMIT_SECONDS)
+        screen = wait_for(tmux, lambda s: all(text in s for text in expect))
         elapsed = time.monotonic() - started
         print(f"\nvcwallet demo showed the badge table after {elapsed:.2f} s (goal {GOAL_SECONDS:.0f} s)")
         for text in expect:
-            assert text in screen, f"start: {text!r} not shown within {LIMIT_SECONDS:.0f} s"
+            assert text in screen, f"start: {text!r} is not on the screen:\n{screen}"
         captured.append((name, screen))
         for name, keys, expect in STEPS[1:]:
-            for key in keys:
+            for key, handled in keys:
                 tmux.send(key)
-                # A lone Escape followed at once by a key reads as Alt+key: let it stand alone.
-                time.sleep(0.5 if key == "Escape" else 0.1)
+                if handled is not None:
+                    screen = wait_for(tmux, handled)
+                    assert handled(screen), f"after {name}: {key!r} was not handled:\n{screen}"
             if expect:
                 screen = wait_for(tmux, lambda s, e=expect: all(text in s for text in e))  # type: ignore[misc]
                 for text in expect:
@@ -146,7 +165,7 @@ def test_demo_under_tmux(tmp_path: Path) -> None:
             captured.append((name, screen))
     finally:
         tmux.kill()
-    left = set(Path(tempfile.gettempdir()).glob("vcwallet-demo-*")) - before
+    left = set(private_tmp.glob("vcwallet-demo-*"))
     assert not left, f"quitting left the demo's temporary folder behind: {left}"
 
     transcript = "".join(f"=== after: {name} ===\n{screen.rstrip()}\n" for name, screen in captured)

@@ -8,15 +8,15 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import INTEROP
+from tests.conftest import contexts_missing, pinned_contexts
 from tui.app import create_app
 from tui.services import AppServices
 from tui.widgets.report_view import ReportView
 from tui.widgets.verify_desk import VerifyDesk
 from vcwallet.demo.world import WORLD_DIR, world_host, world_verifier
 
-pytestmark = pytest.mark.skipif(not (INTEROP / "contexts").is_dir(),
-                                reason="../shared/interop/contexts is not beside this checkout")
+CONTEXTS = pinned_contexts()
+pytestmark = pytest.mark.skipif(CONTEXTS is None, reason=contexts_missing())
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +27,7 @@ def host() -> Iterator[Any]:
 
 def services(host: Any) -> AppServices:
     def make(trust: Any) -> Any:
-        verifier = world_verifier(WORLD_DIR, host, INTEROP / "contexts", trust=False)
+        verifier = world_verifier(WORLD_DIR, host, CONTEXTS, trust=False)
         verifier.trust_list = trust
         return verifier
     return AppServices(make_verifier=make)

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import re
 import subprocess
 import sys
 from typing import Any
 
 import pytest
 
-from tests.conftest import INTEROP, INTEROP_MISSING, REPO
+from tests.conftest import REPO
 from vcwallet import cli
 
 ALL_COMMANDS = [name for group in cli.COMMANDS for name, _ in group.commands]
@@ -71,9 +72,8 @@ def test_top_level_help_imports_no_command_module() -> None:
     assert not [m for m in loaded if m.startswith(("vcwallet.commands.", "verifier."))]
 
 
+@pytest.mark.usefixtures("cli_contexts")  # the sample verifies only with the pinned contexts at hand
 def test_verify_imports_only_what_it_needs() -> None:
-    if not INTEROP.is_dir():
-        pytest.skip(INTEROP_MISSING)  # the sample's contexts come from the interop folder
     loaded = _modules_after(
         "import contextlib, io\nfrom vcwallet.cli import main\n"
         "with contextlib.redirect_stdout(io.StringIO()):\n"
@@ -91,3 +91,19 @@ def test_the_reference_path_still_loads_pyld_when_asked() -> None:
         "to_quads({'@context': {'@vocab': 'https://x.example/'}, 'a': 1},\n"
         "         document_loader=ContextStore().document_loader, fast=False)")
     assert "pyld" in loaded and "verifier.canon.pyld_path" in loaded
+
+
+def test_version_prints_the_installed_package_version(capsys: pytest.CaptureFixture[str]) -> None:
+    from importlib.metadata import version
+
+    assert cli.main(["--version"]) == 0
+    out = capsys.readouterr().out
+    assert out == f"vcwallet {version('vcwallet')}\n"
+    assert re.fullmatch(r"vcwallet \d+\.\d+\.\d+\S*\n", out)
+
+
+def test_version_imports_no_command_module() -> None:
+    loaded = _modules_after(
+        "import contextlib, io\nfrom vcwallet.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n    assert main(['--version']) == 0")
+    assert not [m for m in loaded if m.startswith(("vcwallet.commands.", "verifier."))]

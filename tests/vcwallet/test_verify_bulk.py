@@ -30,6 +30,7 @@ def _lines(out: str) -> list[tuple[str, bool]]:
     return [(line["input"], line["verified"]) for line in map(json.loads, out.splitlines())]
 
 
+@pytest.mark.usefixtures("cli_contexts")
 def test_two_jobs_keep_input_order(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     paths = _inputs(tmp_path, 40, tampered_at=23)
     assert main(["verify", "--offline", "--json", "--jobs", "2", *paths]) == 1
@@ -41,6 +42,7 @@ def test_two_jobs_keep_input_order(tmp_path: Path, capsys: pytest.CaptureFixture
     assert [ok for _, ok in pooled].index(False) == 23
 
 
+@pytest.mark.usefixtures("cli_contexts")
 def test_two_jobs_all_verified_exit_0(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     paths = _inputs(tmp_path, 20, tampered_at=-1)
     assert main(["verify", "--offline", "--json", "--jobs", "2", *paths]) == 0
@@ -56,6 +58,7 @@ def test_unreadable_input_in_a_pool_exits_2(tmp_path: Path, capsys: pytest.Captu
     assert "missing.json" in captured.err
 
 
+@pytest.mark.usefixtures("cli_contexts")
 def test_paths_from_file_streams_the_list(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     paths = _inputs(tmp_path, 12, tampered_at=5)
     listing = tmp_path / "list.txt"
@@ -64,6 +67,7 @@ def test_paths_from_file_streams_the_list(tmp_path: Path, capsys: pytest.Capture
     assert [p for p, _ in _lines(capsys.readouterr().out)] == paths
 
 
+@pytest.mark.usefixtures("cli_contexts")
 def test_paths_from_stdin(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                           monkeypatch: pytest.MonkeyPatch) -> None:
     paths = _inputs(tmp_path, 3, tampered_at=-1)
@@ -81,6 +85,7 @@ def test_bad_jobs_is_a_usage_error(jobs: str) -> None:
     assert main(["verify", "--offline", "--sample", "--jobs", jobs]) == 2
 
 
+@pytest.mark.usefixtures("cli_contexts")
 def test_good_jobs_twin(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["verify", "--offline", "--sample", "--jobs", "3"]) == 0
 
@@ -98,6 +103,7 @@ def test_challenge_keeps_presentations_in_one_process(
     assert len(capsys.readouterr().out.splitlines()) == 3
 
 
+@pytest.mark.usefixtures("cli_contexts")
 def test_without_challenge_the_pool_is_used(
         tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     used: list[int] = []

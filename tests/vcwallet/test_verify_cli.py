@@ -14,11 +14,13 @@ from vcwallet.cli import main
 from vcwallet.samples import sample_credential_path
 
 
+@pytest.mark.usefixtures("cli_contexts")
 def test_sample_verifies_with_exit_0(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["verify", "--offline", "--sample"]) == 0
     assert "VERIFIED" in capsys.readouterr().out
 
 
+@pytest.mark.usefixtures("cli_contexts")
 def test_tampered_sample_exits_1_with_code(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["verify", "--offline", "--json", "--sample", "tampered"]) == 1
     line = json.loads(capsys.readouterr().out)
@@ -27,6 +29,7 @@ def test_tampered_sample_exits_1_with_code(capsys: pytest.CaptureFixture[str]) -
         c for c in line["checks"] if c["id"] == "proof").items()
 
 
+@pytest.mark.usefixtures("cli_contexts")
 def test_json_is_one_line_per_input(capsys: pytest.CaptureFixture[str]) -> None:
     good = str(sample_credential_path())
     bad = str(sample_credential_path("sample-badge-tampered.json"))
@@ -74,6 +77,7 @@ def test_url_map_serves_did_web_documents(capsys: pytest.CaptureFixture[str]) ->
     assert next(c for c in line["checks"] if c["id"] == "issuer")["status"] in ("error", "failed")
 
 
+@pytest.mark.usefixtures("cli_contexts")
 def test_python_dash_m_entry_point() -> None:
     out = subprocess.run([sys.executable, "-m", "vcwallet", "verify", "--offline", "--sample"],
                          capture_output=True, text=True)

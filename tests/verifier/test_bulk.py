@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import INTEROP
+from tests.conftest import contexts_path
 from tests.verifier.verification.conftest import ISSUER, NOW, badge_v2, vm_of
 from verifier import bulk
 from verifier.bulk import WINDOW_PER_JOB, BulkItem
@@ -36,7 +36,7 @@ def _offline_verifier(contexts: Any = None) -> Verifier:
     if contexts is None:
         from verifier.contexts import ContextStore
 
-        contexts = ContextStore(directories=[INTEROP / "contexts"], production=True)
+        contexts = ContextStore(directories=[contexts_path()], production=True)
     clock = FixedClock(NOW)
     return Verifier(contexts=contexts, keys=ResolverKeyLookup.create(StaticFetcher({}), clock),
                     clock=clock)

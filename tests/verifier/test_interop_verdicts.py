@@ -430,7 +430,7 @@ def test_status_list_signer_policy_twin(capsys: pytest.CaptureFixture[str]) -> N
 def test_no_registry_trust_twin(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A trust list decides what the DCC registries decide: lacking the issuer fails, naming it passes."""
     name = "dcc-vc-test-fixtures/verifiableCredentials/v1/ed25519/didKey/noRegistry-noStatus-noExpiry.json"
-    doc = json.loads((CREDENTIALS / name).read_text(encoding="utf-8"))
+    doc = json.loads(interop_path("credentials", name).read_text(encoding="utf-8"))
     issuer = doc["issuer"] if isinstance(doc["issuer"], str) else doc["issuer"]["id"]
     others = tmp_path / "others.json"
     others.write_text(json.dumps({"name": "District list", "issuers": [

@@ -401,8 +401,8 @@ class ContextStore:
         self._test_only = frozenset(test_only)
         self._by_digest = _urls_by_digest(pins)
         self._lock = threading.RLock()
-        self._index: dict[str, list[_Found]] | None = None
-        self._ignored: list[IgnoredFile] = []
+        self._index: dict[str, builtins.list[_Found]] | None = None
+        self._ignored: builtins.list[IgnoredFile] = []
         self._memo: dict[str, dict[str, Any]] = {}
         self._digests = _DigestMemo(self._cache_dir)
         self._loader = PyldLoader(self._load)

@@ -14,11 +14,10 @@ from __future__ import annotations
 
 import base64
 import binascii
-import gzip
 import re
 from collections.abc import Mapping
 
-from ..compression import GZIP_WBITS, InflateError, inflate_capped
+from ..compression import GZIP_WBITS, InflateError, gzip_fixed, inflate_capped
 from ..errors import VCError
 from ..multibase import b64url_encode
 
@@ -163,8 +162,9 @@ class Bitstring:
                 self._bytes[bit >> 3] &= ~mask & 0xFF
 
     def encode(self, *, multibase: bool = True) -> str:
-        """GZIP (fixed mtime, so equal lists encode equally) then base64url, ``u``-prefixed."""
-        packed = gzip.compress(bytes(self._bytes), compresslevel=6, mtime=0)
+        """GZIP with a fixed header (equal lists encode equally on every Python) then base64url,
+        ``u``-prefixed."""
+        packed = gzip_fixed(bytes(self._bytes))
         text = b64url_encode(packed)
         return "u" + text if multibase else text
 

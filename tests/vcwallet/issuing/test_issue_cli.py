@@ -58,8 +58,8 @@ def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def ctx_dir(interop: Path) -> str:
-    return str(interop / "contexts")
+def ctx_dir(contexts_dir: Path) -> str:
+    return str(contexts_dir)
 
 
 @pytest.fixture

@@ -41,8 +41,8 @@ def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def ctx(interop: Path) -> str:
-    return str(interop / "contexts")
+def ctx(contexts_dir: Path) -> str:
+    return str(contexts_dir)
 
 
 def _key(path: Path, seed: int) -> Path:

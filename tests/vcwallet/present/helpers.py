@@ -6,11 +6,12 @@ import json
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import INTEROP
+from tests.conftest import pinned_contexts
 from vcwallet.demo.world import WORLD_DIR
 from verifier.keys import Ed25519KeyPair
 
-CONTEXTS = INTEROP / "contexts"
+#: None when the pinned contexts are not available offline (the tests that need them skip).
+CONTEXTS = pinned_contexts()
 CREDENTIALS = WORLD_DIR / "credentials"
 ACTIVE = CREDENTIALS / "educator-lab" / "maya-alvarez--checking-for-student-understanding.json"
 DOMAIN = "hr.lakeview.example"

@@ -14,18 +14,18 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import INTEROP
+from tests.conftest import contexts_missing, pinned_contexts
 from vcwallet.cli import main
 from vcwallet.demo.world import WORLD_DIR
 from vcwallet.store import FAST_FOR_TESTS
 from vcwallet.wallet import Wallet
 from verifier.keys import Ed25519KeyPair
 
-CONTEXTS = INTEROP / "contexts"
+CONTEXTS = pinned_contexts()
 DOMAIN = "hr.lakeview.example"
 NOW = "2026-06-01T12:00:00Z"
 PASSPHRASE = "district application 2026"
-pytestmark = pytest.mark.skipif(not CONTEXTS.is_dir(), reason="../shared/interop/contexts is not beside this checkout")
+pytestmark = pytest.mark.skipif(CONTEXTS is None, reason=contexts_missing())
 
 
 def _url_map(tmp: Path) -> Path:

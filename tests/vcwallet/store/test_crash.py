@@ -50,7 +50,7 @@ def _assert_whole(path: Path) -> int:
 
 # -- S1 ---------------------------------------------------------------------------------------------
 
-def test_s1_sigkill_during_1000_inserts_leaves_whole_credentials(tmp_path: Path) -> None:
+def test_sigkill_during_1000_inserts_leaves_whole_credentials(tmp_path: Path) -> None:  # BAD_INPUTS S1
     path = tmp_path / "wallet.db"
     new_wallet(path).close()
     rng = random.Random(20260601)
@@ -68,7 +68,7 @@ def test_s1_sigkill_during_1000_inserts_leaves_whole_credentials(tmp_path: Path)
     assert 0 < counts[0] and counts[-1] < 1000  # the kills landed in the middle of the inserts
 
 
-def test_s1_twin_an_uninterrupted_run_stores_all_1000(tmp_path: Path) -> None:
+def test_an_uninterrupted_run_stores_all_1000(tmp_path: Path) -> None:  # BAD_INPUTS S1
     path = tmp_path / "wallet.db"
     new_wallet(path).close()
     code, out, err = run_child("insert", str(path), "0", "1000", timeout=120)
@@ -107,7 +107,7 @@ def passwd_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (3, "after", "old"), (4, "before", "old"), (4, "after", "new"), (5, "before", "new"),
     (5, "after", "new"),
 ])
-def test_s2_sigkill_at_each_passwd_statement_leaves_exactly_one_passphrase(
+def test_sigkill_at_each_passwd_statement_leaves_exactly_one_passphrase(  # BAD_INPUTS S2
         tmp_path: Path, passwd_template: Path, statement: int, when: str, expected: str) -> None:
     path = tmp_path / "wallet.db"
     shutil.copy(passwd_template, path)
@@ -118,7 +118,7 @@ def test_s2_sigkill_at_each_passwd_statement_leaves_exactly_one_passphrase(
         assert wallet.check().ok and len(wallet.list()) == 1
 
 
-def test_s2_twin_passwd_without_a_crash_switches_to_the_new_passphrase(
+def test_passwd_without_a_crash_switches_to_the_new_passphrase(  # BAD_INPUTS S2
         tmp_path: Path, passwd_template: Path) -> None:
     path = tmp_path / "wallet.db"
     shutil.copy(passwd_template, path)
@@ -127,7 +127,7 @@ def test_s2_twin_passwd_without_a_crash_switches_to_the_new_passphrase(
     assert _which_opens(path) == ["new"]
 
 
-def test_s2_sigkill_at_random_moments_of_repeated_passwd(tmp_path: Path, passwd_template: Path) -> None:
+def test_sigkill_at_random_moments_of_repeated_passwd(tmp_path: Path, passwd_template: Path) -> None:  # BAD_INPUTS S2
     path = tmp_path / "wallet.db"
     shutil.copy(passwd_template, path)
     rng = random.Random(7)
@@ -170,7 +170,7 @@ def _version_and_objects(path: Path) -> tuple[int, set[str]]:
 @pytest.mark.parametrize(("statement", "when"), [
     (1, "before"), (2, "after"), (3, "after"), (4, "after"), (5, "after"), (6, "before"), (6, "after"),
 ])
-def test_s3_sigkill_during_migration_keeps_version_and_schema_in_step(
+def test_sigkill_during_migration_keeps_version_and_schema_in_step(  # BAD_INPUTS S3
         tmp_path: Path, v1_template: Path, statement: int, when: str) -> None:
     path = tmp_path / "wallet.db"
     shutil.copy(v1_template, path)
@@ -184,7 +184,7 @@ def test_s3_sigkill_during_migration_keeps_version_and_schema_in_step(
     assert _assert_whole(path) == 5
 
 
-def test_s3_twin_an_uninterrupted_migration_reaches_the_current_schema(tmp_path: Path, v1_template: Path) -> None:
+def test_an_uninterrupted_migration_reaches_the_current_schema(tmp_path: Path, v1_template: Path) -> None:  # BAD_INPUTS S3
     path = tmp_path / "wallet.db"
     shutil.copy(v1_template, path)
     code, out, err = run_child("migrate-kill", str(path), "99", "before")
@@ -210,7 +210,7 @@ def _track_file_moves(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return touched
 
 
-def test_s9_hot_wal_left_by_a_crash_is_recovered_and_never_touched(
+def test_hot_wal_left_by_a_crash_is_recovered_and_never_touched(  # BAD_INPUTS S9
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "wallet.db"
     with new_wallet(path) as wallet:
@@ -232,7 +232,7 @@ def test_s9_hot_wal_left_by_a_crash_is_recovered_and_never_touched(
     assert _assert_whole(path) == 9
 
 
-def test_s9_twin_clean_shutdown_leaves_no_wal_and_the_same_content(tmp_path: Path) -> None:
+def test_clean_shutdown_leaves_no_wal_and_the_same_content(tmp_path: Path) -> None:  # BAD_INPUTS S9
     path = tmp_path / "wallet.db"
     with new_wallet(path) as wallet:
         for i in range(8):
@@ -241,7 +241,7 @@ def test_s9_twin_clean_shutdown_leaves_no_wal_and_the_same_content(tmp_path: Pat
     assert _assert_whole(path) == 8
 
 
-def test_s9_hot_rollback_journal_is_rolled_back_on_open(tmp_path: Path) -> None:
+def test_hot_rollback_journal_is_rolled_back_on_open(tmp_path: Path) -> None:  # BAD_INPUTS S9
     path = tmp_path / "wallet.db"
     with new_wallet(path) as wallet:
         for i in range(40):

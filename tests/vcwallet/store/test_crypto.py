@@ -21,7 +21,7 @@ CAFE_NFD = unicodedata.normalize("NFD", CAFE_NFC)
 
 # -- S11 ---------------------------------------------------------------------------------------------
 
-def test_s11_nfc_and_nfd_forms_of_a_passphrase_open_the_same_wallet(tmp_path: Path) -> None:
+def test_nfc_and_nfd_forms_of_a_passphrase_open_the_same_wallet(tmp_path: Path) -> None:  # BAD_INPUTS S11
     assert CAFE_NFC != CAFE_NFD
     path = tmp_path / "wallet.db"
     Store.create(path, CAFE_NFD, kdf=FAST).close()
@@ -31,7 +31,7 @@ def test_s11_nfc_and_nfd_forms_of_a_passphrase_open_the_same_wallet(tmp_path: Pa
     assert crypto.derive_kek(CAFE_NFC, salt, FAST) == crypto.derive_kek(CAFE_NFD, salt, FAST)
 
 
-def test_s11_twin_a_different_passphrase_does_not_open_it(tmp_path: Path) -> None:
+def test_a_different_passphrase_does_not_open_it(tmp_path: Path) -> None:  # BAD_INPUTS S11
     path = tmp_path / "wallet.db"
     Store.create(path, CAFE_NFC, kdf=FAST).close()
     with pytest.raises(WrongPassphrase) as caught:
@@ -50,7 +50,7 @@ def test_empty_passphrase_is_refused(tmp_path: Path) -> None:
     ("memlimit", 64 * 1024 ** 3), ("opslimit", 1), ("opslimit", 10 ** 9), ("memlimit", 1024),
     ("opslimit", 2.5), ("memlimit", b"\x00"), ("kdf", "scrypt"),
 ])
-def test_s12_tampered_kdf_parameters_are_refused_before_derivation(
+def test_tampered_kdf_parameters_are_refused_before_derivation(  # BAD_INPUTS S12
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, column: str, value: object) -> None:
     path = tmp_path / "wallet.db"
     Store.create(path, PASSPHRASE, kdf=FAST).close()
@@ -68,7 +68,7 @@ def test_s12_tampered_kdf_parameters_are_refused_before_derivation(
     assert caught.value.code == "wallet.kdf_params_invalid"
 
 
-def test_s12_twin_parameters_within_bounds_are_used(tmp_path: Path) -> None:
+def test_parameters_within_bounds_are_used(tmp_path: Path) -> None:  # BAD_INPUTS S12
     path = tmp_path / "wallet.db"
     Store.create(path, PASSPHRASE, kdf=KdfParams(3, 16 * 1024 * 1024)).close()
     with Store.open(path, PASSPHRASE) as store:
@@ -87,14 +87,14 @@ def test_the_default_strength_is_not_weakened() -> None:
 
 # -- S15 ---------------------------------------------------------------------------------------------
 
-def test_s15_ten_thousand_encryptions_use_distinct_random_nonces() -> None:
+def test_ten_thousand_encryptions_use_distinct_random_nonces() -> None:  # BAD_INPUTS S15
     cipher = RecordCipher(crypto.new_data_key())
     nonces = {cipher.seal("abcd", "summary", b"same plaintext")[0] for _ in range(10_000)}
     assert len(nonces) == 10_000
     assert all(len(n) == 24 for n in nonces)
 
 
-def test_s15_twin_each_nonce_still_decrypts_its_own_ciphertext() -> None:
+def test_each_nonce_still_decrypts_its_own_ciphertext() -> None:  # BAD_INPUTS S15
     cipher = RecordCipher(crypto.new_data_key())
     sealed = [cipher.seal("abcd", "summary", b"plaintext %d" % i) for i in range(100)]
     assert [cipher.open("abcd", "summary", n, c) for n, c in sealed] == [b"plaintext %d" % i for i in range(100)]

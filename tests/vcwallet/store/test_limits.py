@@ -28,7 +28,7 @@ posix_only = pytest.mark.skipif(os.name != "posix", reason="needs POSIX processe
 
 # -- S4 ----------------------------------------------------------------------------------------------
 
-def test_s4_page_limit_reached_is_storage_full_with_no_partial_row(tmp_path: Path) -> None:
+def test_page_limit_reached_is_storage_full_with_no_partial_row(tmp_path: Path) -> None:  # BAD_INPUTS S4
     path = tmp_path / "wallet.db"
     with new_wallet(path) as wallet:
         conn = wallet.store.connection
@@ -50,7 +50,7 @@ def test_s4_page_limit_reached_is_storage_full_with_no_partial_row(tmp_path: Pat
         assert len(wallet.list()) == added + 1 and wallet.check().ok
 
 
-def test_s4_twin_without_a_limit_the_same_adds_succeed(tmp_path: Path) -> None:
+def test_without_a_limit_the_same_adds_succeed(tmp_path: Path) -> None:  # BAD_INPUTS S4
     with new_wallet(tmp_path / "wallet.db") as wallet:
         for i in range(30):
             assert wallet.add(credential(i, pad=6000), source=f"cred-{i}").outcome == "added"
@@ -64,7 +64,7 @@ def _sizes(path: Path) -> int:
 
 
 @posix_only
-def test_s5_file_size_limit_in_a_child_is_storage_full_not_a_crash(tmp_path: Path) -> None:
+def test_file_size_limit_in_a_child_is_storage_full_not_a_crash(tmp_path: Path) -> None:  # BAD_INPUTS S5
     path = tmp_path / "wallet.db"
     new_wallet(path).close()
     limit = _sizes(path) + 300_000
@@ -81,7 +81,7 @@ def test_s5_file_size_limit_in_a_child_is_storage_full_not_a_crash(tmp_path: Pat
 
 
 @posix_only
-def test_s5_twin_within_the_limit_nothing_fails(tmp_path: Path) -> None:
+def test_within_the_limit_nothing_fails(tmp_path: Path) -> None:  # BAD_INPUTS S5
     path = tmp_path / "wallet.db"
     new_wallet(path).close()
     code, out, err = run_child("fill", str(path), str(_sizes(path) + 50_000_000), "10")
@@ -92,7 +92,7 @@ def test_s5_twin_within_the_limit_nothing_fails(tmp_path: Path) -> None:
 # -- S16 ---------------------------------------------------------------------------------------------
 
 @posix_only
-def test_s16_two_processes_writing_at_once_wait_for_each_other(tmp_path: Path) -> None:
+def test_two_processes_writing_at_once_wait_for_each_other(tmp_path: Path) -> None:  # BAD_INPUTS S16
     path = tmp_path / "wallet.db"
     new_wallet(path).close()
     first = child("insert", str(path), "0", "200")
@@ -111,7 +111,7 @@ def test_s16_two_processes_writing_at_once_wait_for_each_other(tmp_path: Path) -
 
 
 @posix_only
-def test_s16_twin_one_process_writes_the_same_credentials(tmp_path: Path) -> None:
+def test_one_process_writes_the_same_credentials(tmp_path: Path) -> None:  # BAD_INPUTS S16
     path = tmp_path / "wallet.db"
     new_wallet(path).close()
     code, out, err = run_child("insert", str(path), "0", "300")
@@ -125,7 +125,7 @@ BACKUP_PASSPHRASE = "backup passphrase for the usb stick"
 
 
 @posix_only
-def test_s19_backups_taken_while_another_process_writes_open_and_restore(tmp_path: Path) -> None:
+def test_backups_taken_while_another_process_writes_open_and_restore(tmp_path: Path) -> None:  # BAD_INPUTS S19
     path = tmp_path / "wallet.db"
     new_wallet(path).close()
     writer = child("insert", str(path), "0", "1000")
@@ -152,7 +152,7 @@ def test_s19_backups_taken_while_another_process_writes_open_and_restore(tmp_pat
         assert restored.check().ok
 
 
-def test_s19_twin_a_backup_of_an_idle_wallet_is_complete_and_single_file(tmp_path: Path) -> None:
+def test_a_backup_of_an_idle_wallet_is_complete_and_single_file(tmp_path: Path) -> None:  # BAD_INPUTS S19
     path = tmp_path / "wallet.db"
     with new_wallet(path) as wallet:
         for i in range(20):

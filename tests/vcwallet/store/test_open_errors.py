@@ -80,20 +80,20 @@ def test_a_healthy_wallet_opens(filled: Path) -> None:
 
 # -- S6 ----------------------------------------------------------------------------------------------
 
-def test_s6_zeroed_header_is_a_corrupt_store_and_never_reinitialised(filled: Path) -> None:
+def test_zeroed_header_is_a_corrupt_store_and_never_reinitialised(filled: Path) -> None:  # BAD_INPUTS S6
     with open(filled, "r+b") as handle:
         handle.write(b"\x00" * 16)
     _assert_refused_unchanged(filled, CorruptStore, "wallet.corrupt_store")
 
 
-def test_s6_an_empty_file_is_not_a_wallet_either(tmp_path: Path) -> None:
+def test_an_empty_file_is_not_a_wallet_either(tmp_path: Path) -> None:  # BAD_INPUTS S6
     path = tmp_path / "wallet.db"
     path.touch(mode=0o600)
     _assert_refused_unchanged(path, CorruptStore, "wallet.corrupt_store")
     assert path.stat().st_size == 0
 
 
-def test_s6_a_foreign_sqlite_database_is_not_a_wallet(tmp_path: Path) -> None:
+def test_a_foreign_sqlite_database_is_not_a_wallet(tmp_path: Path) -> None:  # BAD_INPUTS S6
     path = tmp_path / "other.db"
     conn = sqlite3.connect(path)
     conn.execute("CREATE TABLE t (x)")
@@ -104,7 +104,7 @@ def test_s6_a_foreign_sqlite_database_is_not_a_wallet(tmp_path: Path) -> None:
 
 # -- S7 ----------------------------------------------------------------------------------------------
 
-def test_s7_random_bytes_mid_file_are_a_corrupt_store_with_a_read_only_salvage(
+def test_random_bytes_mid_file_are_a_corrupt_store_with_a_read_only_salvage(  # BAD_INPUTS S7
         filled: Path, tmp_path: Path) -> None:
     pages = filled.stat().st_size // PAGE
     rng = random.Random(42)
@@ -128,7 +128,7 @@ def test_s7_random_bytes_mid_file_are_a_corrupt_store_with_a_read_only_salvage(
         assert len(salvaged.holder_keys()) == 1
 
 
-def test_s7_twin_salvaging_a_healthy_wallet_recovers_everything(filled: Path, tmp_path: Path) -> None:
+def test_salvaging_a_healthy_wallet_recovers_everything(filled: Path, tmp_path: Path) -> None:  # BAD_INPUTS S7
     report = Wallet.salvage(filled, PASSPHRASE, tmp_path / "copy.db")
     assert len(report.credentials) == 60 and report.lost == [] and report.scan_errors == []
     with open_wallet(tmp_path / "copy.db") as copy:
@@ -137,13 +137,13 @@ def test_s7_twin_salvaging_a_healthy_wallet_recovers_everything(filled: Path, tm
 
 # -- S8 ----------------------------------------------------------------------------------------------
 
-def test_s8_truncated_to_half_is_a_corrupt_store(filled: Path) -> None:
+def test_truncated_to_half_is_a_corrupt_store(filled: Path) -> None:  # BAD_INPUTS S8
     with open(filled, "r+b") as handle:
         handle.truncate(filled.stat().st_size // 2)
     _assert_refused_unchanged(filled, CorruptStore, "wallet.corrupt_store")
 
 
-def test_s8_twin_the_untruncated_copy_opens(filled: Path, tmp_path: Path) -> None:
+def test_the_untruncated_copy_opens(filled: Path, tmp_path: Path) -> None:  # BAD_INPUTS S8
     copy = tmp_path / "copy.db"
     shutil.copy(filled, copy)
     with Store.open(copy, PASSPHRASE) as store:
@@ -152,13 +152,13 @@ def test_s8_twin_the_untruncated_copy_opens(filled: Path, tmp_path: Path) -> Non
 
 # -- S10 ---------------------------------------------------------------------------------------------
 
-def test_s10_wrong_passphrase_is_its_own_error(filled: Path) -> None:
+def test_wrong_passphrase_is_its_own_error(filled: Path) -> None:  # BAD_INPUTS S10
     with pytest.raises(WrongPassphrase) as caught:
         Store.open(filled, "not the passphrase")
     assert caught.value.code == "wallet.wrong_passphrase"
 
 
-def test_s10_twin_damaged_key_slot_with_the_right_passphrase_is_corruption(filled: Path) -> None:
+def test_damaged_key_slot_with_the_right_passphrase_is_corruption(filled: Path) -> None:  # BAD_INPUTS S10
     conn = sqlite3.connect(filled)
     with conn:
         wrapped = bytearray(conn.execute("SELECT wrapped_dek FROM keyslot").fetchone()[0])
@@ -197,7 +197,7 @@ def _child_says(action: str, path: Path) -> str:
 
 
 @pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
-def test_s17_permission_denied_on_the_file_is_storage_unavailable_with_the_path(shared_dir: Path) -> None:
+def test_permission_denied_on_the_file_is_storage_unavailable_with_the_path(shared_dir: Path) -> None:  # BAD_INPUTS S17
     path = shared_dir / "wallet.db"
     new_wallet(path).close()
     if not ROOT:
@@ -207,7 +207,7 @@ def test_s17_permission_denied_on_the_file_is_storage_unavailable_with_the_path(
 
 
 @pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
-def test_s17_read_only_directory_is_storage_unavailable(shared_dir: Path) -> None:
+def test_read_only_directory_is_storage_unavailable(shared_dir: Path) -> None:  # BAD_INPUTS S17
     path = shared_dir / "wallet.db"
     new_wallet(path).close()
     if ROOT:
@@ -220,7 +220,7 @@ def test_s17_read_only_directory_is_storage_unavailable(shared_dir: Path) -> Non
 
 
 @pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
-def test_s17_twin_a_writable_folder_and_file_open_and_create(shared_dir: Path) -> None:
+def test_a_writable_folder_and_file_open_and_create(shared_dir: Path) -> None:  # BAD_INPUTS S17
     path = shared_dir / "wallet.db"
     new_wallet(path).close()
     if ROOT:
@@ -232,7 +232,7 @@ def test_s17_twin_a_writable_folder_and_file_open_and_create(shared_dir: Path) -
 
 # -- S18 ---------------------------------------------------------------------------------------------
 
-def test_s18_a_symlinked_wallet_is_refused(filled: Path, tmp_path: Path) -> None:
+def test_a_symlinked_wallet_is_refused(filled: Path, tmp_path: Path) -> None:  # BAD_INPUTS S18
     link = tmp_path / "link.db"
     link.symlink_to(filled)
     with pytest.raises(InsecureFile) as caught:
@@ -240,7 +240,7 @@ def test_s18_a_symlinked_wallet_is_refused(filled: Path, tmp_path: Path) -> None
     assert caught.value.code == "wallet.insecure_file"
 
 
-def test_s18_a_symlinked_wal_is_refused(filled: Path, tmp_path: Path) -> None:
+def test_a_symlinked_wal_is_refused(filled: Path, tmp_path: Path) -> None:  # BAD_INPUTS S18
     elsewhere = tmp_path / "elsewhere"
     elsewhere.write_bytes(b"")
     Path(f"{filled}-wal").symlink_to(elsewhere)
@@ -249,7 +249,7 @@ def test_s18_a_symlinked_wal_is_refused(filled: Path, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("mode", [0o644, 0o604, 0o640, 0o660])
-def test_s18_a_wallet_readable_by_others_is_refused(filled: Path, mode: int) -> None:
+def test_a_wallet_readable_by_others_is_refused(filled: Path, mode: int) -> None:  # BAD_INPUTS S18
     os.chmod(filled, mode)
     with pytest.raises(InsecureFile) as caught:
         Store.open(filled, PASSPHRASE)
@@ -257,7 +257,7 @@ def test_s18_a_wallet_readable_by_others_is_refused(filled: Path, mode: int) -> 
     assert caught.value.details["mode"] == oct(mode)
 
 
-def test_s18_twin_new_files_are_0600_and_open(tmp_path: Path) -> None:
+def test_new_files_are_0600_and_open(tmp_path: Path) -> None:  # BAD_INPUTS S18
     path = tmp_path / "wallet.db"
     old = os.umask(0)
     try:
@@ -275,7 +275,7 @@ def test_s18_twin_new_files_are_0600_and_open(tmp_path: Path) -> None:
 
 # -- S20 ---------------------------------------------------------------------------------------------
 
-def test_s20_a_newer_schema_is_refused_without_writing(filled: Path) -> None:
+def test_a_newer_schema_is_refused_without_writing(filled: Path) -> None:  # BAD_INPUTS S20
     conn = sqlite3.connect(filled)
     with conn:
         conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (CURRENT_VERSION + 1,))
@@ -290,6 +290,6 @@ def test_s20_a_newer_schema_is_refused_without_writing(filled: Path) -> None:
     assert Store.inspect(filled).schema_version == CURRENT_VERSION + 1
 
 
-def test_s20_twin_the_current_schema_opens(filled: Path) -> None:
+def test_the_current_schema_opens(filled: Path) -> None:  # BAD_INPUTS S20
     with contextlib.closing(Store.open(filled, PASSPHRASE)) as store:
         assert store.schema_version == CURRENT_VERSION

@@ -35,7 +35,7 @@ def _copy_row(path: Path, source: tuple[str, str], target: tuple[str, str]) -> N
 @pytest.mark.parametrize(("source_kind", "target_kind"), [
     ("credential", "credential"), ("summary", "summary"), ("report", "credential"),
 ])
-def test_s13_ciphertext_copied_into_another_row_is_an_integrity_error(
+def test_ciphertext_copied_into_another_row_is_an_integrity_error(  # BAD_INPUTS S13
         three: tuple[Path, list[str]], source_kind: str, target_kind: str) -> None:
     path, (a, b, c) = three
     _copy_row(path, (a, source_kind), (b, target_kind))
@@ -50,7 +50,7 @@ def test_s13_ciphertext_copied_into_another_row_is_an_integrity_error(
         assert any(b in problem and "wallet.record_integrity" in problem for problem in wallet.check().problems)
 
 
-def test_s13_twin_rows_left_in_place_decrypt(three: tuple[Path, list[str]]) -> None:
+def test_rows_left_in_place_decrypt(three: tuple[Path, list[str]]) -> None:  # BAD_INPUTS S13
     path, ids = three
     with open_wallet(path) as wallet:
         assert [wallet.get(i).data for i in ids] == [credential(i, pad=300) for i in range(3)]
@@ -72,7 +72,7 @@ def _flip_a_bit_in_the_file(path: Path, record_id: str, kind: str) -> None:
     path.write_bytes(bytes(data))
 
 
-def test_s14_one_flipped_bit_damages_exactly_that_record(three: tuple[Path, list[str]]) -> None:
+def test_one_flipped_bit_damages_exactly_that_record(three: tuple[Path, list[str]]) -> None:  # BAD_INPUTS S14
     path, (a, b, c) = three
     _flip_a_bit_in_the_file(path, b, "credential")
     with open_wallet(path) as wallet:
@@ -85,7 +85,7 @@ def test_s14_one_flipped_bit_damages_exactly_that_record(three: tuple[Path, list
         assert wallet.check().problems == [f"{b} credential: wallet.record_corrupt"]
 
 
-def test_s14_a_damaged_summary_is_listed_as_damaged_not_hidden(three: tuple[Path, list[str]]) -> None:
+def test_a_damaged_summary_is_listed_as_damaged_not_hidden(three: tuple[Path, list[str]]) -> None:  # BAD_INPUTS S14
     path, (a, b, c) = three
     _flip_a_bit_in_the_file(path, b, "summary")
     with open_wallet(path) as wallet:
@@ -97,7 +97,7 @@ def test_s14_a_damaged_summary_is_listed_as_damaged_not_hidden(three: tuple[Path
         assert wallet.check().ok
 
 
-def test_s14_twin_an_untouched_file_has_no_damaged_records(three: tuple[Path, list[str]]) -> None:
+def test_an_untouched_file_has_no_damaged_records(three: tuple[Path, list[str]]) -> None:  # BAD_INPUTS S14
     path, _ids = three
     with open_wallet(path) as wallet:
         assert all(s.damaged is None for s in wallet.list())

@@ -243,7 +243,7 @@ def test_passwd_switches_passphrases(tmp_path: Path) -> None:
 
 # -- S21 -------------------------------------------------------------------------------------------------
 
-def test_s21_a_clock_earlier_than_stored_timestamps_breaks_nothing(tmp_path: Path) -> None:
+def test_a_clock_earlier_than_stored_timestamps_breaks_nothing(tmp_path: Path) -> None:  # BAD_INPUTS S21
     path = tmp_path / "w.db"
     later = FixedClock(datetime(2031, 5, 1, tzinfo=UTC))
     with Wallet.create(path, PASSPHRASE, verifier=StubVerifier(), kdf=FAST, clock=later) as wallet:
@@ -262,7 +262,7 @@ def test_s21_a_clock_earlier_than_stored_timestamps_breaks_nothing(tmp_path: Pat
         assert wallet.check().ok
 
 
-def test_s21_twin_a_clock_moving_forward(tmp_path: Path) -> None:
+def test_a_clock_moving_forward(tmp_path: Path) -> None:  # BAD_INPUTS S21
     path = tmp_path / "w.db"
     with Wallet.create(path, PASSPHRASE, verifier=StubVerifier(), kdf=FAST,
                        clock=FixedClock(datetime(2020, 1, 1, tzinfo=UTC))) as wallet:

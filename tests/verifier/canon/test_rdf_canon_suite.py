@@ -6,6 +6,7 @@ and the one negative test (test074, a 10-node blank-node clique) must hit the wo
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any
 
@@ -87,9 +88,25 @@ def test_unique_blank_nodes_spend_no_budget() -> None:
     assert canonicalize(quads, max_work=0).issued == {"a": "c14n0", "b": "c14n1"}
 
 
-@pytest.mark.parametrize("name", ["sha256", "SHA256", "SHA-256", "sha384", "SHA384", "SHA-512"])
-def test_hash_names(name: str) -> None:
-    canonicalize(_clique(3), hash_algorithm=name)
+#: Each accepted spelling, and the hashlib algorithm it must mean.
+HASH_NAMES = {"sha256": "sha256", "SHA256": "sha256", "SHA-256": "sha256",
+              "sha384": "sha384", "SHA384": "sha384", "SHA-512": "sha512"}
+
+
+@pytest.mark.parametrize("name", sorted(HASH_NAMES))
+def test_hash_names_choose_the_hash_that_orders_the_labels(name: str) -> None:
+    """Two blank nodes get canonical labels in the order of their first-degree hashes (RDFC-1.0
+    4.4), so the issued labels show which hash ran: for these two literals SHA-256 puts ``b``
+    first and SHA-384 and SHA-512 put ``a`` first."""
+    name_iri = "<http://example.org/name>"
+    quads = [Quad("_:a", name_iri, '"Alice"'), Quad("_:b", name_iri, '"Erin"')]
+    first_degree = {label: hashlib.new(HASH_NAMES[name], f'_:a {name_iri} "{who}" .\n'.encode()).hexdigest()
+                    for label, who in (("a", "Alice"), ("b", "Erin"))}
+    first = min(first_degree, key=first_degree.__getitem__)
+    assert first == ("b" if HASH_NAMES[name] == "sha256" else "a")
+    assert canonicalize(quads, hash_algorithm=name).issued == {first: "c14n0", "ab".replace(first, ""): "c14n1"}
+    # the N-degree path hashes with it too, and still labels every node of a symmetric clique
+    assert sorted(canonicalize(_clique(3), hash_algorithm=name).issued.values()) == ["c14n0", "c14n1", "c14n2"]
 
 
 @pytest.mark.parametrize("name", ["md5", "sha1", "blake2b", ""])

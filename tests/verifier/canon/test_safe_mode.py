@@ -100,7 +100,10 @@ def test_inline_base(loader: FileLoader) -> None:
 def test_inline_context_without_base_twin(loader: FileLoader) -> None:
     doc = credential()
     doc["@context"].append({"degree": EX + "degree"})
-    canonize(doc, document_loader=loader)
+    signed_form = canonize(doc, document_loader=loader)
+    # accepted, and an inline definition no property uses changes nothing that is signed
+    assert signed_form == canonize(credential(), document_loader=loader)
+    assert "<did:example:issuer>" in signed_form
 
 
 def test_base_in_a_scoped_inline_context(loader: FileLoader) -> None:

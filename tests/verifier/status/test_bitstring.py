@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import interop_path
+from verifier.compression import gzip_fixed
 from verifier.status import DEFAULT_MAX_BYTES, MIN_BITS, Bitstring, StatusError
 
 REC_EMPTY = "uH4sIAAAAAAAAA-3BMQEAAADCoPVPbQwfoAAAAAAAAAAAAAAAAAAAAIC3AYbSVKsAQAAA"
@@ -43,6 +44,16 @@ def test_rec_example_decodes_to_an_empty_minimum_list() -> None:
 
 def test_new_list_encodes_like_the_rec_example() -> None:
     assert Bitstring.new().encode() == REC_EMPTY
+
+
+@pytest.mark.parametrize("data", [b"", bytes(MIN_BITS // 8), bytes(range(256)) * 40, b"\x80" + bytes(99)])
+def test_gzip_header_is_fixed_whatever_the_python(data: bytes) -> None:
+    """Python 3.13's ``gzip.compress`` writes OS byte 255 where 3.11 wrote 3; ours never moves."""
+    packed = gzip_fixed(data)
+    assert packed[:10] == b"\x1f\x8b\x08\x00" + bytes(4) + b"\x00\x03"  # no flags, MTIME 0, XFL 0, Unix
+    assert gzip.decompress(packed) == data
+    assert packed == gzip_fixed(bytes(data))
+    assert packed[10:] == gzip.compress(data, compresslevel=6, mtime=0)[10:]  # same deflate and trailer
 
 
 def test_1edtech_testlist_has_bit_23_set_most_significant_first() -> None:

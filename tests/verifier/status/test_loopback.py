@@ -63,7 +63,7 @@ def server() -> Iterator[str]:
 @pytest.fixture
 def local() -> RequestsFetcher:
     """Loopback and plain http allowed: for test servers only."""
-    return RequestsFetcher(allow_http=True, allow_private=True, timeout=(1.0, 1.0))
+    return RequestsFetcher(allow_http=True, allow_private=True)  # default timeouts: never too short
 
 
 def _error(fetcher: RequestsFetcher, url: str) -> FetchError:
@@ -102,7 +102,7 @@ def test_status_list_over_loopback_decides(server: str, local: RequestsFetcher) 
 def test_refused_fetches_leave_the_status_unknown(server: str, path: str,
                                                   fetcher_options: dict[str, Any],
                                                   underlying: str) -> None:
-    result = _check(RequestsFetcher(timeout=(1.0, 1.0), **fetcher_options), server + path)
+    result = _check(RequestsFetcher(**fetcher_options), server + path)
     assert result.status is Status.ERROR
     assert result.code == "status.unknown"
     assert result.details["underlying_code"] == underlying

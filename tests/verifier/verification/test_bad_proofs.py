@@ -54,43 +54,43 @@ def _add_undefined_type(doc: dict[str, Any]) -> None:
 
 
 CASES: list[tuple[str, Mutator, str]] = [
-    ("2-proof-null", lambda d: d.__setitem__("proof", None), "proof.missing"),
-    ("2-proof-string", lambda d: d.__setitem__("proof", "abc"), "proof.malformed"),
-    ("2-no-proof", lambda d: d.pop("proof"), "proof.missing"),
-    ("3-type-missing", _del_proof("type"), "proof.unsupported_type"),
-    ("3-type-unknown", _set_proof("type", "UnknownProofType"), "proof.unsupported_type"),
-    ("4-cryptosuite-missing", _del_proof("cryptosuite"), "proof.unsupported_suite"),
-    ("4-cryptosuite-number", _set_proof("cryptosuite", 7), "proof.unsupported_suite"),
-    ("4-cryptosuite-unknown", _set_proof("cryptosuite", "UnknownCryptosuite"), "proof.unsupported_suite"),
-    ("5-rdfc-rewritten-to-jcs", _set_proof("cryptosuite", "eddsa-jcs-2022"), "proof.invalid_signature"),
-    ("6-proofvalue-missing", _del_proof("proofValue"), "proof.value_missing"),
-    ("6-proofvalue-null", _set_proof("proofValue", None), "proof.value_missing"),
-    ("7-proofvalue-no-header", lambda d: d["proof"].__setitem__("proofValue", d["proof"]["proofValue"][1:]),
+    ("proof-null", lambda d: d.__setitem__("proof", None), "proof.missing"),
+    ("proof-string", lambda d: d.__setitem__("proof", "abc"), "proof.malformed"),
+    ("no-proof", lambda d: d.pop("proof"), "proof.missing"),
+    ("type-missing", _del_proof("type"), "proof.unsupported_type"),
+    ("type-unknown", _set_proof("type", "UnknownProofType"), "proof.unsupported_type"),
+    ("cryptosuite-missing", _del_proof("cryptosuite"), "proof.unsupported_suite"),
+    ("cryptosuite-number", _set_proof("cryptosuite", 7), "proof.unsupported_suite"),
+    ("cryptosuite-unknown", _set_proof("cryptosuite", "UnknownCryptosuite"), "proof.unsupported_suite"),
+    ("rdfc-rewritten-to-jcs", _set_proof("cryptosuite", "eddsa-jcs-2022"), "proof.invalid_signature"),
+    ("proofvalue-missing", _del_proof("proofValue"), "proof.value_missing"),
+    ("proofvalue-null", _set_proof("proofValue", None), "proof.value_missing"),
+    ("proofvalue-no-header", lambda d: d["proof"].__setitem__("proofValue", d["proof"]["proofValue"][1:]),
      "proof.invalid_multibase"),
-    ("7-proofvalue-u-header", lambda d: d["proof"].__setitem__("proofValue", "u" + d["proof"]["proofValue"][1:]),
+    ("proofvalue-u-header", lambda d: d["proof"].__setitem__("proofValue", "u" + d["proof"]["proofValue"][1:]),
      "proof.invalid_multibase"),
-    ("7-proofvalue-bad-alphabet", lambda d: d["proof"].__setitem__("proofValue", "z0OIl" + d["proof"]["proofValue"][5:]),
+    ("proofvalue-bad-alphabet", lambda d: d["proof"].__setitem__("proofValue", "z0OIl" + d["proof"]["proofValue"][5:]),
      "proof.invalid_multibase"),
-    ("8-signature-63-bytes", _resize_signature(63), "proof.invalid_signature_length"),
-    ("8-signature-96-bytes", _resize_signature(96), "proof.invalid_signature_length"),
-    ("9-last-byte-flipped", _flip_last_byte, "proof.invalid_signature"),
-    ("10-subject-name-changed", _rename_subject, "proof.invalid_signature"),
-    ("12-undefined-type", _add_undefined_type, "jsonld.data_loss"),
-    ("17-proof-context-differs", _set_proof("@context", ["https://www.w3.org/2018/credentials/v1"]),
+    ("signature-63-bytes", _resize_signature(63), "proof.invalid_signature_length"),
+    ("signature-96-bytes", _resize_signature(96), "proof.invalid_signature_length"),
+    ("last-byte-flipped", _flip_last_byte, "proof.invalid_signature"),
+    ("subject-name-changed", _rename_subject, "proof.invalid_signature"),
+    ("undefined-type", _add_undefined_type, "jsonld.data_loss"),
+    ("proof-context-differs", _set_proof("@context", ["https://www.w3.org/2018/credentials/v1"]),
      "proof.context_mismatch"),
-    ("18-purpose-missing", _del_proof("proofPurpose"), "proof.invalid_purpose"),
-    ("18-purpose-invalid", _set_proof("proofPurpose", "invalidPurpose"), "proof.invalid_purpose"),
-    ("18-purpose-authentication-on-vc", _set_proof("proofPurpose", "authentication"), "proof.invalid_purpose"),
-    ("19-vm-missing", _del_proof("verificationMethod"), "vm.invalid"),
-    ("19-vm-relative", _set_proof("verificationMethod", "#key-1"), "vm.invalid"),
-    ("19-vm-not-url", _set_proof("verificationMethod", "not a url"), "vm.invalid"),
-    ("24-did-key-fragment-mismatch",
+    ("purpose-missing", _del_proof("proofPurpose"), "proof.invalid_purpose"),
+    ("purpose-invalid", _set_proof("proofPurpose", "invalidPurpose"), "proof.invalid_purpose"),
+    ("purpose-authentication-on-vc", _set_proof("proofPurpose", "authentication"), "proof.invalid_purpose"),
+    ("vm-missing", _del_proof("verificationMethod"), "vm.invalid"),
+    ("vm-relative", _set_proof("verificationMethod", "#key-1"), "vm.invalid"),
+    ("vm-not-url", _set_proof("verificationMethod", "not a url"), "vm.invalid"),
+    ("did-key-fragment-mismatch",
      lambda d: d["proof"].__setitem__("verificationMethod",
                                       f"{ISSUER.public.did_key}#{ATTACKER.public.multibase}"),
      "vm.fragment_mismatch"),
-    ("25-created-month-13", _set_proof("created", "2024-13-45T00:00:00Z"), "proof.invalid_date"),
-    ("25-created-far-future", _set_proof("created", "2030-01-01T00:00:00Z"), "proof.invalid_date"),
-    ("25-expires-past", _set_proof("expires", "2020-01-01T00:00:00Z"), "proof.expired"),
+    ("created-month-13", _set_proof("created", "2024-13-45T00:00:00Z"), "proof.invalid_date"),
+    ("created-far-future", _set_proof("created", "2030-01-01T00:00:00Z"), "proof.invalid_date"),
+    ("expires-past", _set_proof("expires", "2020-01-01T00:00:00Z"), "proof.expired"),
 ]
 
 
@@ -114,14 +114,14 @@ def test_bad_proof(name: str, mutate: Mutator, code: str, checker: ProofChecker,
     assert _first_code(checker, doc) == code
 
 
-def test_11_undefined_term_v1_is_data_loss(checker: ProofChecker, sign: Any) -> None:
+def test_undefined_term_under_vc_v1_is_data_loss(checker: ProofChecker, sign: Any) -> None:  # BAD_INPUTS 11
     signed = sign(credential_v1(ISSUER.public.did_key))
     assert _first_code(checker, signed) is None  # positive twin
     signed["credentialSubject"]["favouriteColour"] = "teal"
     assert _first_code(checker, signed) == "jsonld.data_loss"
 
 
-def test_20_attacker_did_key_for_did_web_issuer(checker: ProofChecker, sign: Any) -> None:
+def test_attacker_did_key_is_not_bound_to_a_did_web_issuer(checker: ProofChecker, sign: Any) -> None:  # BAD_INPUTS 20
     issuer = "did:web:pl.lakeview.example"
     forged = sign(badge_v2(issuer), key=ATTACKER)
     outcome = checker.verify(forged, expected_controller=issuer)
@@ -134,7 +134,7 @@ def test_20_attacker_did_key_for_did_web_issuer(checker: ProofChecker, sign: Any
     assert twin.results[0].binding is not None and twin.results[0].binding.bound
 
 
-def test_40_ed25519signature2020_foreign_algorithm(checker: ProofChecker, sign: Any) -> None:
+def test_ed25519signature2020_with_a_foreign_canonicalization_fails(checker: ProofChecker, sign: Any) -> None:  # BAD_INPUTS 40
     doc = badge_v2(ISSUER.public.did_key)
     doc["@context"].append("https://w3id.org/security/suites/ed25519-2020/v1")
     signed = sign(doc, suite="Ed25519Signature2020")
@@ -143,7 +143,7 @@ def test_40_ed25519signature2020_foreign_algorithm(checker: ProofChecker, sign: 
     assert _first_code(checker, signed) == "proof.invalid_signature"
 
 
-def test_41_proof_set_with_one_bad_proof(checker: ProofChecker, sign: Any) -> None:
+def test_proof_set_with_one_bad_proof_fails_at_that_proof(checker: ProofChecker, sign: Any) -> None:  # BAD_INPUTS 41
     doc = sign(badge_v2(ISSUER.public.did_key), id="urn:uuid:proof-1")
     both = sign(doc, key=ISSUER, id="urn:uuid:proof-2")
     assert len(both["proof"]) == 2
@@ -157,7 +157,7 @@ def test_41_proof_set_with_one_bad_proof(checker: ProofChecker, sign: Any) -> No
     assert outcome.first_error is not None and outcome.first_error.path == "$.proof[1].proofValue"
 
 
-def test_41_previous_proof_chain(checker: ProofChecker, sign: Any) -> None:
+def test_previous_proof_must_name_an_earlier_proof_of_the_set(checker: ProofChecker, sign: Any) -> None:  # BAD_INPUTS 41
     first = sign(badge_v2(ISSUER.public.did_key), id="urn:uuid:proof-1")
     chained = sign(first, key=ATTACKER, id="urn:uuid:proof-2", previousProof="urn:uuid:proof-1")
     assert checker.verify(chained).all_signatures_ok

@@ -58,14 +58,14 @@ def test_issuing_key_is_bound(web_checker: ProofChecker, sign: Callable[..., dic
     assert _binding_code(web_checker, signed) is None
 
 
-def test_21_attacker_key_under_issuer_url_is_not_listed(
+def test_attacker_key_under_the_issuer_did_is_not_in_its_document(  # BAD_INPUTS 21
         web_checker: ProofChecker, sign: Callable[..., dict[str, Any]]) -> None:
     forged = sign(badge_v2(DID), key=ATTACKER, vm=f"{DID}#{ATTACKER.public.multibase}")
     outcome = web_checker.verify(forged, expected_controller=DID)
     assert outcome.first_error is not None and outcome.first_error.code == "vm.not_found"
 
 
-def test_22_authentication_only_key_cannot_issue(
+def test_authentication_only_key_cannot_issue(  # BAD_INPUTS 22
         web_checker: ProofChecker, sign: Callable[..., dict[str, Any]]) -> None:
     signed = sign(badge_v2(DID), key=LOGIN, vm=f"{DID}#login")
     assert web_checker.verify(signed, expected_controller=DID).all_signatures_ok

@@ -100,7 +100,7 @@ def test_unpinned_context_makes_no_network_call(interop: Any, good_badge: dict[s
     assert calls == []
 
 
-def test_16_protected_term_redefinition(verifier: Verifier, good_badge: dict[str, Any]) -> None:
+def test_protected_term_redefinition_is_refused(verifier: Verifier, good_badge: dict[str, Any]) -> None:  # BAD_INPUTS 16
     doc = _with_context(good_badge, [V2, OB, {"VerifiableCredential": "https://evil.example/VC"}])
     report = verifier.verify_credential(doc)
     assert not report.verified
