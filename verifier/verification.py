@@ -15,9 +15,10 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from . import baked, ob2
+from .bulk import BulkItem, CredentialData, verify_many
 from .clock import Clock, SystemClock
 from .data_model import ENVELOPED, check_format, enveloped_token, issuer_id, type_names
 from .errors import ContextError, FetchError, ParseError, VCError
@@ -31,14 +32,12 @@ from .report import CheckResult, Status, VerificationReport, internal_error_repo
 from .sdjwt import TokenStatusChecker, sd_jwt_report, verify_sd_jwt_vc, with_replay_check
 from .status import StatusChecker
 from .status.ob2 import check_ob2_revocation, hosted_assertion_gone
-from .suites.base import DocumentLoader, SuiteRegistry, default_suites
+from .suites.base import DocumentLoader
+from .suites.registry import SuiteRegistry, default_suites
 from .terms import UNREADABLE, TermGate
 from .trust import TrustList, check_trust
 from .validity import check_ob2_validity, check_validity
 from .vc_jwt import looks_like_jwt, verify_vc_jwt
-
-if TYPE_CHECKING:
-    from .bulk import BulkItem, CredentialData
 
 VC_V1 = "https://www.w3.org/2018/credentials/v1"
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
@@ -594,8 +593,6 @@ class Verifier:
         Bad input gives failed checks as usual. A defect that raises while verifying one item
         becomes that item's ``internal.error`` report; the items after it are still verified.
         """
-        from .bulk import verify_many  # lazy: keeps process-pool imports out of `import verifier`
-
         return verify_many(self, items, jobs=jobs, chunk_size=chunk_size, factory=factory)
 
     @_boundary
