@@ -36,7 +36,7 @@ from .checks import (
 )
 from .checks.format import check_format
 from .clock import Clock, SystemClock
-from .data_model import ENVELOPED, VC_V2, enveloped_token, issuer_id, type_names
+from .data_model import ENVELOPED, enveloped_token, issuer_id, type_names, vc_version
 from .errors import FetchError, ParseError, VCError
 from .fetch import Fetcher, StaticFetcher
 from .openbadges import achievement_types
@@ -133,11 +133,6 @@ def _unreadable(label: str, exc: VCError, fmt: str = "unknown") -> VerificationR
     return VerificationReport(label, fmt, (parse.unreadable(exc),))
 
 
-def _first_context(document: Mapping[str, Any]) -> Any:
-    ctx = document.get("@context")
-    return ctx[0] if isinstance(ctx, list) and ctx else ctx
-
-
 class Verifier:
     """Decides whether a credential or presentation can be trusted.
 
@@ -207,7 +202,7 @@ class Verifier:
                        check_trust: bool = True) -> VerificationReport:
         """A JSON-LD credential secured with Data Integrity proofs."""
         checks = _Checks([parse.read_as("read as a JSON-LD credential")], announce=depth == 0)
-        fmt = "vc2" if _first_context(credential) == VC_V2 else "vc1"
+        fmt = "vc2" if vc_version(credential) == "2.0" else "vc1"
         checks.append(check_format(credential))
         checks.append(self.check_context(credential))
         if context.unreadable(checks[-1]):
