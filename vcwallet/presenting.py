@@ -33,7 +33,8 @@ from verifier.proofs import add_proof
 from verifier.sdjwt.key_binding import holder_key as cnf_holder_key
 from verifier.sdjwt.paths import ANY, format_path
 from verifier.sdjwt.token import split_sd_jwt
-from verifier.suites.base import DocumentLoader, SuiteRegistry, default_suites
+from verifier.suites import SuiteRegistry, default_suites
+from verifier.suites.base import DocumentLoader
 from verifier.trust import TrustList
 
 from .matching import Match, match

@@ -24,16 +24,18 @@ from __future__ import annotations
 
 import re
 import struct
-import xml.etree.ElementTree as ET
 import zlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from .errors import ParseError, VCError
 from .jcs import canonicalize
 from .json_reader import loads
 from .multibase import b64url_decode
+
+if TYPE_CHECKING:
+    import xml.etree.ElementTree as ET
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 #: Whole-image cap: badge images are small; this also bounds every chunk.
@@ -279,10 +281,14 @@ def check_svg_safe(data: bytes) -> str:
 
 def parse_svg(data: bytes) -> ET.Element:
     """Parse an SVG after :func:`check_svg_safe`; the root must be an SVG ``svg`` element."""
+    # Lazy: the XML parser (pyexpat, _elementtree: ~2-4 ms of imports) is only for SVG images,
+    # so verifying a JSON badge (the CLI's cold start) does not load it.
+    from xml.etree import ElementTree
+
     text = check_svg_safe(data)
     try:
-        root = ET.fromstring(text)
-    except ET.ParseError as exc:
+        root = ElementTree.fromstring(text)
+    except ElementTree.ParseError as exc:
         raise _invalid(f"SVG is not well-formed XML: {exc}") from exc
     if root.tag != f"{{{SVG_NAMESPACE}}}svg":
         raise _invalid("the XML root is not an SVG svg element", root=root.tag)

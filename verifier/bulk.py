@@ -1,8 +1,8 @@
 """Verify many credentials on every core: reports in input order, lazily, with flat memory.
 
-``Verifier.verify_many`` delegates here. The module is imported lazily by that method, and it
-imports ``concurrent.futures`` and ``multiprocessing`` only when a pool is actually started,
-because those cost import time that a single verification (and the CLI's cold start) never needs.
+``Verifier.verify_many`` delegates here. The module imports ``concurrent.futures`` and
+``multiprocessing`` only when a pool is actually started, because those cost import time that a
+single verification (and the CLI's cold start) never needs.
 
 How the work is split:
 
@@ -32,14 +32,12 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from itertools import chain, islice
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar
 
 from .report import VerificationReport, internal_error_report
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor, Future
-
-    from .verification import Verifier
 
 #: Inputs per task sent to a worker (see the module docstring for why 16).
 CHUNK_SIZE = 16
@@ -60,8 +58,20 @@ R = TypeVar("R")
 #: What one item may carry: credential input as ``Verifier.verify_credential`` accepts it.
 #: (Process pools pickle it, so bytes-likes other than ``bytes``/``bytearray`` only work in-process.)
 CredentialData = bytes | bytearray | str | Mapping[str, Any]
+
+
+class CredentialVerifier(Protocol):
+    """What bulk verification needs of a verifier: its ``verify_credential``.
+
+    A protocol rather than :class:`verifier.verification.Verifier` itself, so this module stands
+    below the orchestrator that delegates to it.
+    """
+
+    def verify_credential(self, data: Any, *, label: str = ...) -> VerificationReport: ...
+
+
 #: A zero-argument, picklable callable that builds the verifier a worker process uses.
-VerifierFactory = Callable[[], "Verifier"]
+VerifierFactory = Callable[[], CredentialVerifier]
 
 
 class BulkItem(NamedTuple):
@@ -89,7 +99,7 @@ def fork_available() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-def verify_many(verifier: Verifier, items: Iterable[CredentialData | BulkItem], *,
+def verify_many(verifier: CredentialVerifier, items: Iterable[CredentialData | BulkItem], *,
                 jobs: int | None = None, chunk_size: int | None = None,
                 factory: VerifierFactory | None = None) -> Iterator[VerificationReport]:
     """Reports for ``items``, in input order, produced lazily; see ``Verifier.verify_many``.
@@ -145,7 +155,7 @@ def _labelled(items: Iterator[CredentialData | BulkItem]) -> Iterator[BulkItem]:
         yield item if isinstance(item, BulkItem) else BulkItem(f"<input {n}>", item)
 
 
-def _verify_one(verifier: Verifier, item: BulkItem) -> VerificationReport:
+def _verify_one(verifier: CredentialVerifier, item: BulkItem) -> VerificationReport:
     """One item's report, whatever happens: the per-input boundary of bulk verification.
 
     ``Verifier.verify_credential`` has its own boundary; this one also covers a subclass or a
@@ -158,12 +168,12 @@ def _verify_one(verifier: Verifier, item: BulkItem) -> VerificationReport:
         return internal_error_report(item.label, exc)
 
 
-def _in_process(verifier: Verifier, items: Iterator[BulkItem]) -> Iterator[VerificationReport]:
+def _in_process(verifier: CredentialVerifier, items: Iterator[BulkItem]) -> Iterator[VerificationReport]:
     for item in items:
         yield _verify_one(verifier, item)
 
 
-def _automatic(verifier: Verifier, items: Iterator[BulkItem], jobs: int, size: int,
+def _automatic(verifier: CredentialVerifier, items: Iterator[BulkItem], jobs: int, size: int,
                factory: VerifierFactory | None) -> Iterator[VerificationReport]:
     """``jobs`` left to its default: a pool only for a long input, and only where workers can
     get a verifier (a factory, or fork); otherwise this process. Reads ahead at most
@@ -180,7 +190,7 @@ def _chunks(items: Iterator[BulkItem], size: int) -> Iterator[list[BulkItem]]:
         yield chunk
 
 
-def _in_pool(verifier: Verifier, items: Iterator[BulkItem], jobs: int, size: int,
+def _in_pool(verifier: CredentialVerifier, items: Iterator[BulkItem], jobs: int, size: int,
              factory: VerifierFactory | None) -> Iterator[VerificationReport]:
     import multiprocessing  # ~15 ms of imports with the next line, only for many inputs
     from concurrent.futures import ProcessPoolExecutor
@@ -273,10 +283,10 @@ def isolated_results(start: Callable[[], Executor], fn: Callable[[list[T]], list
 
 # -- inside a worker process ----------------------------------------------------------------
 
-_worker_verifier: Verifier | None = None
+_worker_verifier: CredentialVerifier | None = None
 
 
-def _adopt(verifier: Verifier) -> None:
+def _adopt(verifier: CredentialVerifier) -> None:
     """Pool initializer (fork): use the verifier the parent had."""
     global _worker_verifier
     _worker_verifier = verifier

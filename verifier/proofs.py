@@ -19,7 +19,8 @@ from urllib.parse import urlsplit
 from .clock import Clock, parse_datetime
 from .errors import DidError, FetchError, ProofError, VCError
 from .keys import Ed25519KeyPair, Ed25519PublicKey
-from .suites.base import DocumentLoader, HashCache, SuiteRegistry, check_signature, sign, strip_proof
+from .suites.base import DocumentLoader, HashCache, check_signature, sign, strip_proof
+from .suites.registry import SuiteRegistry
 
 #: How far in the future ``proof.created`` may be before it is refused (clock skew).
 CREATED_SKEW = timedelta(minutes=5)

@@ -1,7 +1,8 @@
 """Plain-language text for a report: what each check found, what it means, what to do.
 
 The JSON form of a report (``VerificationReport.to_json``) is for programs; this is for the HR
-clerk reading a terminal. Advice is keyed by error code, so it stays stable as messages improve.
+clerk reading a terminal. Advice is keyed by error code (:func:`verifier.errors.advice`, the one
+table of codes), so it stays stable as messages improve.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from .errors import advice
 from .report import CheckResult, Status, VerificationReport
 
 MARKS = {Status.PASSED: "✔", Status.FAILED: "✘", Status.ERROR: "!", Status.SKIPPED: "-",
@@ -20,63 +22,6 @@ TITLES = {
     "parse": "Readable", "format": "Well-formed", "context": "Vocabulary", "proof": "Signature",
     "issuer": "Issuer's key", "validity": "Dates", "status": "Revocation", "trust": "Trusted issuer",
     "openbadges": "Open Badges rules", "presentation": "Presentation", "disclosure": "Disclosure",
-}
-
-#: What to do, by code prefix (longest match wins).
-ADVICE = {
-    "parse.": "Ask the sender for the original file; this one is not a credential we can read.",
-    "format.": "The credential does not follow the VC data model; ask the issuer to reissue it.",
-    "context.not_allowed": "It uses a vocabulary that is not on the pinned list; do not accept it "
-                           "unless you know why.",
-    "context.not_found": "Could not check, not invalid: a vocabulary file is missing here. Run "
-                         "'vcwallet contexts fetch' once (or 'vcwallet contexts import DIR'), or "
-                         "pass --contexts DIR, then verify again.",
-    "context.": "Its vocabulary could not be loaded safely, so what was signed is unclear.",
-    "jsonld.noncanonical_term": "It writes a signed field in a form the checks cannot read (a full "
-                                "or compact IRI, an alias); it could hide an expiry or a "
-                                "revocation. Do not accept it; ask the issuer for the usual form.",
-    "jsonld.duplicate_node": "It describes one thing in two places, so a field could hide from the "
-                             "checks. Do not accept it; ask the issuer for the usual form.",
-    "jsonld.": "Part of the credential would not be covered by the signature; treat it as forged.",
-    "canonicalization.": "The credential is built to exhaust verifiers; treat it as hostile.",
-    "proof.invalid_signature": "The content was changed after it was signed. Do not accept it.",
-    "proof.": "The signature is missing or unusable. Do not accept the credential as proof.",
-    "vm.controller_mismatch": "It was signed by someone other than the issuer it names: a forgery.",
-    "vm.": "The signing key is not one the issuer has published for issuing.",
-    "did.not_found": "Could not check, not invalid: the issuer's identity document could not be "
-                     "retrieved. Check your network and try again (offline: --url-map).",
-    "did.": "The issuer's identity document is unusable for checking this credential.",
-    "fetch.": "Could not check, not invalid: a document needed for the check could not be fetched. "
-              "Check your network and try again later (offline: --url-map).",
-    "validity.expired": "It has expired. It may still show the person earned it at the time.",
-    "validity.not_yet_valid": "It is not valid yet; check its start date.",
-    "validity.": "Its dates are inconsistent.",
-    "status.revoked": "The issuer has revoked it. Do not accept it.",
-    "status.suspended": "The issuer has suspended it; ask the issuer or the holder why.",
-    "status.unknown": "Could not check the revocation status (the list could not be fetched or "
-                      "verified); check your network and try again. Do not accept it until then.",
-    "status.": "Its revocation status is unknown; it cannot be accepted until that is checked.",
-    "trust.": "The issuer is not on your trust list; decide whether you know and accept them.",
-    "openbadges.recipient_mismatch": "The badge was not issued to the person you named.",
-    "openbadges.embedded_mismatch": "The badge carries issuer or badge details the issuer does "
-                                    "not publish. Do not accept it.",
-    "openbadges.hosted_mismatch": "This copy differs from the one the issuer hosts. Do not accept "
-                                  "it; use the issuer's own copy.",
-    "openbadges.": "It does not follow the Open Badges rules.",
-    "presentation.challenge_reused": "This presentation was already used once; ask for a new one.",
-    "presentation.challenge_unknown": "You did not issue this challenge (check --ledger, or use "
-                                      "--no-ledger if you keep challenges elsewhere); ask for a new answer.",
-    "presentation.foreign_proof": "Someone other than the holder signed it: a replay or forgery. "
-                                  "Do not accept it.",
-    "presentation.subject_mismatch": "A credential inside is about someone else: ask the holder "
-                                     "to present their own credentials.",
-    "presentation.recipient_required": "Give the expected recipient (--recipient EMAIL) to check "
-                                       "who the badge was issued to.",
-    "presentation.": "The presentation does not answer your request; ask the holder for a new one.",
-    "jwt.": "The token's signature or header is unsafe or invalid. Do not accept it.",
-    "internal.error": "Could not check this input because of a defect in vcwallet (not in the "
-                      "file). Other inputs are unaffected; please report it (VCWALLET_DEBUG=1 "
-                      "shows the details).",
 }
 
 #: What must never reach a terminal raw from a report (all of it may echo the input): C0 controls
@@ -133,14 +78,6 @@ def could_not_check(report: VerificationReport) -> bool:
     if not mine and not nested:
         return False
     return all(could_not_check(r) for r in nested)
-
-
-def advice(code: str | None) -> str | None:
-    """What a reader should do about ``code``, if we have advice for it."""
-    if not code:
-        return None
-    best = max((p for p in ADVICE if code.startswith(p)), key=len, default=None)
-    return ADVICE[best] if best else None
 
 
 def _line(check: CheckResult) -> list[str]:

@@ -1,9 +1,10 @@
-"""The ``trust`` check: is the issuer one the user has decided to trust?
+"""Trust lists: the issuers a user (or their organisation) has decided to trust, by name.
 
 A signature proves *who* signed, not that the signer is a real school. A trust list is the
-user's (or their organisation's) answer to the second question. The names shown to users come
-from the trust list, never from the credential: anyone can sign a badge that calls itself
-"Harvard University", but only the trust list can say that ``did:web:harvard.edu`` is Harvard.
+user's answer to the second question. The names shown to users come from the trust list, never
+from the credential: anyone can sign a badge that calls itself "Harvard University", but only
+the trust list can say that ``did:web:harvard.edu`` is Harvard. The ``trust`` check that asks
+it is :mod:`verifier.checks.trust`.
 
 Trust list file format (JSON, UTF-8, duplicate keys refused)::
 
@@ -42,7 +43,6 @@ from typing import Any
 from .data_model import is_url
 from .errors import ParseError, VCError
 from .json_reader import loads as read_json
-from .report import CheckResult, Status
 
 #: Trust lists are small; anything bigger is a mistake or an attack.
 MAX_TRUST_LIST_BYTES = 4 * 1024 * 1024
@@ -161,47 +161,3 @@ class TrustList:
     def lookup(self, issuer_id: str | None) -> TrustedIssuer | None:
         """The entry for exactly this issuer id, or ``None``."""
         return self._issuers.get(issuer_id) if isinstance(issuer_id, str) else None
-
-    def check(self, issuer_id: str | None, achievement_types: Sequence[str] = (), *,
-              require_trusted: bool = False) -> CheckResult:
-        """The ``trust`` result for this issuer and the credential's achievement types.
-
-        Listed and accepted: PASSED with ``details["displayName"]`` from this list. Not listed
-        (``trust.untrusted_issuer``) or listed without accepting the achievement type
-        (``trust.achievement_not_accepted``): WARNING, or FAILED when ``require_trusted``.
-        """
-        status = Status.FAILED if require_trusted else Status.WARNING
-        details: dict[str, Any] = {"trustList": self.name, "issuer": issuer_id}
-        entry = self.lookup(issuer_id)
-        if entry is None:
-            return CheckResult("trust", status, "trust.untrusted_issuer",
-                               f"the issuer {issuer_id or '(none)'} is not on the trust list "
-                               f"{self.name!r}; the name the credential gives itself is not verified",
-                               "$.issuer", details)
-        details["displayName"] = entry.name
-        if not entry.accepts(achievement_types):
-            stated = ", ".join(achievement_types) or "no achievement type"
-            return CheckResult("trust", status, "trust.achievement_not_accepted",
-                               f"{entry.name} is on the trust list {self.name!r}, but not for {stated}",
-                               "$.credentialSubject.achievement.achievementType",
-                               dict(details, achievementTypes=list(achievement_types)))
-        return CheckResult("trust", Status.PASSED, None,
-                           f"issued by {entry.name}, which is on the trust list {self.name!r}",
-                           details=details)
-
-
-def check_trust(trust_list: TrustList | None, issuer_id: str | None, achievement_types: Sequence[str] = (),
-                *, require_trusted: bool = False) -> CheckResult:
-    """The ``trust`` result when a trust list may not be configured.
-
-    No list: SKIPPED, unless ``require_trusted`` (then nothing can be trusted: FAILED
-    ``trust.untrusted_issuer``, fail-closed).
-    """
-    if trust_list is not None:
-        return trust_list.check(issuer_id, achievement_types, require_trusted=require_trusted)
-    if require_trusted:
-        return CheckResult("trust", Status.FAILED, "trust.untrusted_issuer",
-                           "a trusted issuer is required, but no trust list is configured", "$.issuer",
-                           {"trustList": None, "issuer": issuer_id})
-    return CheckResult("trust", Status.SKIPPED, None, "no trust list configured: the issuer's identity "
-                       "is proven by the signature, but nobody has said it is trustworthy")

@@ -17,7 +17,7 @@ from tui.screens.detail import DetailScreen
 from tui.widgets.report_view import ReportView, verdict_label
 from tui.widgets.status_pill import pill
 from tui.widgets.verify_desk import VerifyDesk
-from verifier import verification
+from verifier.checks import validity
 from verifier.report import CheckResult, Status, VerificationReport
 
 SIZE = (120, 40)
@@ -105,7 +105,7 @@ async def test_a_defect_at_the_desk_is_that_inputs_report(session: Any, monkeypa
         await pilot.pause()
         desk = app.screen.query_one(VerifyDesk)
         good = session.world_dir / "credentials/educator-lab/maya-alvarez--growth-mindset.json"
-        monkeypatch.setattr(verification, "check_validity", broken)
+        monkeypatch.setattr(validity, "check_validity", broken)
         set_input(desk, "#desk-path", str(good))
         await pilot.press("enter")
         await settle(app, pilot)

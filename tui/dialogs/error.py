@@ -7,8 +7,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
-from verifier.errors import VCError
-from verifier.rendering import advice, safe_text
+from verifier.errors import VCError, advice
+from verifier.rendering import safe_text
 
 #: What to do about the errors the app itself meets (the verifier's advice covers the checks).
 APP_ADVICE = {

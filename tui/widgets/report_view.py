@@ -16,7 +16,8 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import Tree
 
-from verifier.rendering import TITLES, WORDS, advice, could_not_check, safe_text
+from verifier.errors import advice
+from verifier.rendering import TITLES, WORDS, could_not_check, safe_text
 from verifier.report import CheckResult, Status, VerificationReport, dumps_json
 
 MARK = {Status.PASSED: "✓", Status.FAILED: "✗", Status.ERROR: "!", Status.SKIPPED: "–",

@@ -19,8 +19,8 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Static, TextArea
 from textual.worker import Worker
 
+from verifier.checks.presentation import not_an_answer
 from verifier.errors import VCError
-from verifier.presentation import not_an_answer
 from verifier.rendering import safe_text
 from verifier.report import VerificationReport, internal_error_report
 from verifier.trust import TrustList

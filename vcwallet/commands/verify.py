@@ -24,11 +24,12 @@ from pathlib import Path
 from typing import Any, NamedTuple, TextIO
 
 from verifier.bulk import AUTO_POOL_MIN, CHUNK_SIZE, WINDOW_PER_JOB, isolated_results, usable_cores
+from verifier.checks.presentation import not_an_answer
 from verifier.clock import Clock, FixedClock, SystemClock, parse_datetime
 from verifier.fetch import Fetcher, RequestsFetcher, StaticFetcher
 from verifier.key_lookup import ResolverKeyLookup
 from verifier.policy import Policy
-from verifier.presentation import ChallengeStore, MemoryChallengeStore, not_an_answer
+from verifier.presentation import ChallengeStore, MemoryChallengeStore
 from verifier.rendering import render_text, safe_text
 from verifier.report import CheckResult, Status, VerificationReport, dumps_json, internal_error_report
 from verifier.trust import TrustList

@@ -22,8 +22,9 @@ from collections.abc import Mapping
 from datetime import UTC
 from typing import Any
 
+from verifier.checks.format import check_format
 from verifier.clock import Clock
-from verifier.data_model import check_format
+from verifier.data_model import VC_V1, VC_V2
 from verifier.did import did_web_url
 from verifier.errors import ProofError, VCError
 from verifier.fetch import StaticFetcher
@@ -31,7 +32,7 @@ from verifier.key_lookup import ResolverKeyLookup
 from verifier.proofs import KeyLookup, ProofChecker, ProofOutcome, add_proof
 from verifier.report import Status
 from verifier.suites import SuiteRegistry, default_suites
-from verifier.verification import VC_V1, VC_V2, ContextSource
+from verifier.verification import ContextSource
 
 from ..keyfile import LoadedKey, did_web_document
 

@@ -41,15 +41,12 @@ import re
 import threading
 import weakref
 from collections import OrderedDict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import VCError
+from .loader import DocumentLoader
 from .nquads import DEFAULT_GRAPH, Quad, escape_literal, literal
-
-#: pyld's document loader shape, as in :mod:`.jsonld`.
-DocumentLoader = Callable[[str, dict[str, Any]], dict[str, Any]]
 
 #: Compiled contexts kept per document loader.
 CACHE_SIZE = 512

@@ -25,24 +25,12 @@ Why a wrapper and not pyld directly:
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from . import fast_expand
+from .loader import DocumentLoader
 from .nquads import Quad
 from .rdfc import DEFAULT_WORK, WorkBudget, canonicalize
-
-#: pyld's document loader shape: ``loader(url, options) -> {"contextUrl", "documentUrl",
-#: "document", "tag"?, ...}``. ``tag: "static"`` lets pyld cache the processed context.
-DocumentLoader = Callable[[str, dict[str, Any]], dict[str, Any]]
-
-#: Processed-context cache entries kept per loader (inline contexts count too, so the bound also
-#: caps what attacker-chosen inline contexts can occupy).
-CONTEXT_CACHE_SIZE = 256
-
-#: A step in a JSON path: an object key or an array index (as in error paths).
-Segment = str | int
-
 
 # -- public API -----------------------------------------------------------------------------
 

@@ -19,8 +19,14 @@ from pyld import jsonld as _pyld
 from pyld.context_resolver import ContextResolver
 
 from ..errors import CanonicalizationError, VCError
-from .jsonld import CONTEXT_CACHE_SIZE, DocumentLoader, Segment
+from .loader import DocumentLoader
 from .nquads import DEFAULT_GRAPH, Quad, literal
+
+#: Processed-context cache entries kept per loader (inline contexts count too, so the bound also
+#: caps what attacker-chosen inline contexts can occupy).
+CONTEXT_CACHE_SIZE = 256
+#: A step in a JSON path: an object key or an array index (as in error paths).
+Segment = str | int
 
 _ABSOLUTE_IRI = re.compile(r"(?:[A-Za-z][A-Za-z0-9+\-.]*|_):[^\s]*\Z")
 #: Characters N-Quads does not allow in an IRI (RDF 1.1 N-Quads, IRIREF).

@@ -1,8 +1,9 @@
 """Fetching: the only package that performs HTTP, behind the :class:`Fetcher` seam."""
 
+from .addresses import is_forbidden_address
 from .base import DEFAULT_MAX_BYTES, Fetcher, FetchResponse
 from .caching import CachingFetcher
-from .requests_fetcher import RequestsFetcher, is_forbidden_address
+from .requests_fetcher import RequestsFetcher
 from .static import StaticFetcher
 
 __all__ = [

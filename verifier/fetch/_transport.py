@@ -17,16 +17,16 @@ import urllib3.connectionpool
 import urllib3.exceptions
 import urllib3.util.connection
 
-from .requests_fetcher import ConnectTo, _guard, _route_key
+from .addresses import ConnectTo, guard_peer, route_key
 
 
 def _open(conn: urllib3.connection.HTTPConnection, default: Callable[[], socket.socket],
           connect_to: ConnectTo, check_peer: bool) -> socket.socket:
     """Dial the caller's chosen address for a ``connect_to`` origin, else the normal (guarded) way."""
-    target = connect_to.get(_route_key(conn.host, conn.port))
+    target = connect_to.get(route_key(conn.host, conn.port))
     if target is None:
         sock = default()
-        return _guard(sock) if check_peer else sock
+        return guard_peer(sock) if check_peer else sock
     try:
         return urllib3.util.connection.create_connection(
             target, conn.timeout, source_address=conn.source_address,

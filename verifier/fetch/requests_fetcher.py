@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import SplitResult, urljoin, urlsplit, urlunsplit
 
 from ..errors import FetchError
+from .addresses import ConnectTo, ForbiddenPeer, is_forbidden_address, route_key
 from .base import DEFAULT_MAX_BYTES, FetchResponse
 
 if TYPE_CHECKING:
@@ -39,77 +40,12 @@ if TYPE_CHECKING:
 
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _CHUNK = 16 * 1024
-_NAT64 = ipaddress.ip_network("64:ff9b::/96")
-
 Resolve = Callable[[str, int], Sequence[str]]
-#: ``(host, port)`` of a URL → ``(address, port)`` of the socket to open for it instead.
-ConnectTo = Mapping[tuple[str, int], tuple[str, int]]
-
-
-def _route_key(host: str, port: int) -> tuple[str, int]:
-    """How a ``connect_to`` origin is matched: case-insensitive, trailing dot ignored."""
-    return host.lower().rstrip("."), port
-
-
-def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
-    """The IPv4 address an IPv6 address tunnels to (mapped, 6to4, Teredo client, NAT64)."""
-    if ip.ipv4_mapped is not None:
-        return ip.ipv4_mapped
-    if ip.sixtofour is not None:
-        return ip.sixtofour
-    if ip.teredo is not None:
-        return ip.teredo[1]
-    if ip in _NAT64:
-        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
-    return None
-
-
-def is_forbidden_address(address: str) -> bool:
-    """True for anything that is not a plain public unicast address.
-
-    Covers loopback, private, link-local, shared (CGNAT), multicast, reserved and unspecified
-    ranges, and IPv6 forms that smuggle such an IPv4 address (``::ffff:127.0.0.1``). Text that is
-    not an IP address at all is forbidden too.
-    """
-    try:
-        ip: ipaddress.IPv4Address | ipaddress.IPv6Address = ipaddress.ip_address(
-            address.split("%", 1)[0])
-    except ValueError:
-        return True
-    if isinstance(ip, ipaddress.IPv6Address):
-        inner = _embedded_ipv4(ip)
-        if inner is not None:
-            if is_forbidden_address(str(inner)):
-                return True
-            if ip.ipv4_mapped is not None or ip in _NAT64:
-                # A pure translation: the IPv4 address is where the packets go.
-                return False
-    return (not ip.is_global or ip.is_multicast or ip.is_reserved or ip.is_unspecified
-            or ip.is_loopback or ip.is_link_local)
 
 
 def _system_resolve(host: str, port: int) -> list[str]:
     infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     return [str(info[4][0]) for info in infos]
-
-
-class _ForbiddenPeer(Exception):
-    """Raised inside urllib3 when a connected socket turns out to reach a forbidden address.
-
-    Deliberately not an ``OSError``, so urllib3 and requests let it through unwrapped.
-    """
-
-    def __init__(self, address: str) -> None:
-        super().__init__(address)
-        self.address = address
-
-
-def _guard(sock: socket.socket) -> socket.socket:
-    peer = str(sock.getpeername()[0])
-    if is_forbidden_address(peer):
-        sock.close()
-        raise _ForbiddenPeer(peer)
-    return sock
 
 
 def _origin(parts: SplitResult) -> tuple[str, str, int]:
@@ -213,7 +149,7 @@ class RequestsFetcher:
         self._verify = verify
         self._resolve: Resolve = resolve or _system_resolve
         self._user_agent = user_agent
-        self._connect_to = {_route_key(host, port): (address, to_port)
+        self._connect_to = {route_key(host, port): (address, to_port)
                             for (host, port), (address, to_port) in (connect_to or {}).items()}
         self._session_obj: requests.Session | None = None
         self._lock = threading.Lock()
@@ -268,7 +204,7 @@ class RequestsFetcher:
     def _check_address(self, parts: SplitResult) -> None:
         host = parts.hostname or ""
         _, _, port = _origin(parts)
-        if self._allow_private or _route_key(host, port) in self._connect_to:
+        if self._allow_private or route_key(host, port) in self._connect_to:
             return
         try:
             ipaddress.ip_address(host.split("%", 1)[0])
@@ -296,7 +232,7 @@ class RequestsFetcher:
         try:
             return self._session().get(url, headers=headers, stream=True, allow_redirects=False,
                                        timeout=self._timeout, verify=self._verify)
-        except _ForbiddenPeer as exc:
+        except ForbiddenPeer as exc:
             raise FetchError("fetch.forbidden_address", "connected to a non-public address",
                              details={"url": url, "address": exc.address}) from None
         except requests.exceptions.Timeout as exc:

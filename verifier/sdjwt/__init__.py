@@ -2,11 +2,11 @@
 
 One concern per module: :mod:`.disclosure` (one disclosure and its digest), :mod:`.token` (the
 ``~``-separated envelope), :mod:`.reconstruct` (disclosures back into claims), :mod:`.key_binding`
-(the holder's KB-JWT), :mod:`.status_list` (IETF Token Status List), :mod:`.verify` (the whole
-SD-JWT VC check) and :mod:`.checks` (its report). Claim paths are in :mod:`.paths`.
+(the holder's KB-JWT), :mod:`.status_list` (IETF Token Status List) and :mod:`.verify` (the
+whole SD-JWT VC check, stage by stage). Claim paths are in :mod:`.paths`. The report's checks read
+:class:`.SdJwtResult` in :mod:`verifier.checks` (``disclosure`` is the SD-JWT specific one).
 """
 
-from .checks import sd_jwt_checks, sd_jwt_report, with_replay_check
 from .disclosure import Disclosure, SdJwtError, digest_of, encode_disclosure, parse_disclosure
 from .key_binding import check_kb_claims, sd_hash, verify_key_binding
 from .paths import ClaimPath, format_path, parse_path
@@ -51,11 +51,8 @@ __all__ = [
     "parse_path",
     "reconstruct",
     "sd_hash",
-    "sd_jwt_checks",
-    "sd_jwt_report",
     "split_sd_jwt",
     "status_list_token",
     "verify_key_binding",
     "verify_sd_jwt_vc",
-    "with_replay_check",
 ]

@@ -4,10 +4,11 @@ Callers pass the suites they accept; an unknown suite fails with ``proof.unsuppo
 never falls back to another one.
 """
 
-from .base import ProofSuite, SuiteRegistry, default_suites
+from .base import ProofSuite
 from .ed25519_signature_2020 import Ed25519Signature2020
 from .eddsa_jcs_2022 import EddsaJcs2022
 from .eddsa_rdfc_2022 import EddsaRdfc2022
+from .registry import SuiteRegistry, default_suites
 
 __all__ = [
     "Ed25519Signature2020",

@@ -1,4 +1,4 @@
-"""What every proof suite provides, and the table that maps proofs to suites.
+"""What every proof suite provides: the building blocks each suite module is made of.
 
 A suite knows three things: how to turn the document and the proof options into the bytes that
 are signed (``hash_data``), and how to create and check an Ed25519 signature over them. Choosing
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ..errors import KeyFormatError, ProofError
@@ -151,53 +151,3 @@ def check_signature(suite: ProofSuite, unsecured: Mapping[str, Any], proof: Mapp
     if not public_key.verify(data, signature):
         raise ProofError("proof.invalid_signature",
                          "the signature does not match this document and key", "$.proof.proofValue")
-
-
-class SuiteRegistry:
-    """The suites a caller accepts, looked up by (type, cryptosuite)."""
-
-    def __init__(self, suites: Iterable[ProofSuite]) -> None:
-        self._table: dict[tuple[str, str | None], ProofSuite] = {}
-        for suite in suites:
-            for name in suite.cryptosuites:
-                self._table[(suite.proof_type, name)] = suite
-
-    def names(self) -> list[str]:
-        """Human names of the accepted suites, e.g. ``DataIntegrityProof/eddsa-rdfc-2022``."""
-        return sorted(f"{t}/{c}" if c else t for t, c in self._table)
-
-    def for_proof(self, proof: Mapping[str, Any]) -> ProofSuite:
-        """The suite for ``proof``; coded errors for a missing/unknown type or cryptosuite."""
-        proof_type = proof.get("type")
-        if not isinstance(proof_type, str) or not proof_type:
-            raise ProofError("proof.unsupported_type", "the proof has no type", "$.proof.type")
-        if not any(t == proof_type for t, _ in self._table):
-            raise ProofError("proof.unsupported_type", f"proof type {proof_type!r} is not accepted",
-                             "$.proof.type")
-        if (proof_type, None) in self._table:
-            return self._table[(proof_type, None)]
-        suite_name = proof.get("cryptosuite")
-        if not isinstance(suite_name, str) or not suite_name:
-            raise ProofError("proof.unsupported_suite", "the proof names no cryptosuite",
-                             "$.proof.cryptosuite")
-        suite = self._table.get((proof_type, suite_name))
-        if suite is None:
-            raise ProofError("proof.unsupported_suite",
-                             f"cryptosuite {suite_name!r} is not accepted", "$.proof.cryptosuite")
-        return suite
-
-    def by_name(self, name: str) -> ProofSuite:
-        """Look up a suite by its CLI name (``eddsa-rdfc-2022``, ``Ed25519Signature2020``…)."""
-        for (proof_type, cryptosuite), suite in self._table.items():
-            if name in (cryptosuite, proof_type) and suite.cryptosuites[0] in (cryptosuite, None):
-                return suite
-        raise ProofError("proof.unsupported_suite", f"unknown suite {name!r}")
-
-
-def default_suites() -> SuiteRegistry:
-    """All three Ed25519 suites this project implements."""
-    from .ed25519_signature_2020 import Ed25519Signature2020
-    from .eddsa_jcs_2022 import EddsaJcs2022
-    from .eddsa_rdfc_2022 import EddsaRdfc2022
-
-    return SuiteRegistry([EddsaRdfc2022(), EddsaJcs2022(), Ed25519Signature2020()])

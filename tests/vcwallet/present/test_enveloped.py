@@ -15,7 +15,7 @@ from vcwallet.requests import create_request
 from verifier.keys import Ed25519KeyPair
 from verifier.proofs import add_proof
 from verifier.report import Status, VerificationReport
-from verifier.suites.base import default_suites
+from verifier.suites import default_suites
 from verifier.vc_jwt import issue_vc_jwt
 from verifier.verification import Verifier
 

@@ -22,7 +22,7 @@ from verifier.errors import VCError
 from verifier.keys import Ed25519KeyPair
 from verifier.proofs import add_proof
 from verifier.report import Status, VerificationReport
-from verifier.suites.base import default_suites
+from verifier.suites import default_suites
 from verifier.verification import Verifier
 
 

@@ -21,6 +21,8 @@ from tests.conftest import INTEROP
 from tests.verifier.attacks.robustness_helpers import badge, codes, sign, verifier
 from verifier import verification
 from verifier.bulk import BulkItem
+from verifier.checks import presentation as presentation_check
+from verifier.checks import validity
 from verifier.report import Status
 
 pytestmark = pytest.mark.skipif(not INTEROP.is_dir(), reason="../shared/interop is not beside this checkout")
@@ -45,14 +47,14 @@ def marked() -> dict[str, Any]:
 @pytest.fixture
 def defect(monkeypatch: pytest.MonkeyPatch) -> None:
     """``check_validity`` raises for the marked credential only (forked workers inherit it)."""
-    real = verification.check_validity
+    real = validity.check_validity
 
     def faulty(document: Any, *args: Any, **kwargs: Any) -> Any:
         if document.get("id") == MARK:
             raise Defect("a bug, not bad input")
         return real(document, *args, **kwargs)
 
-    monkeypatch.setattr(verification, "check_validity", faulty)
+    monkeypatch.setattr(validity, "check_validity", faulty)
 
 
 def _is_internal(report: Any, exception: str = "Defect") -> bool:
@@ -94,7 +96,7 @@ def test_verify_presentation_and_sd_jwt_entry_points_are_boundaries(monkeypatch:
                     "type": ["VerifiablePresentation"], "verifiableCredential": []}
     twin = v.verify_presentation(presentation, challenge="c", domain="d")
     assert twin.checks[0].code != "internal.error"
-    monkeypatch.setattr(verification, "check_presentation", broken)
+    monkeypatch.setattr(presentation_check, "check_presentation", broken)
     assert _is_internal(v.verify_presentation(presentation, challenge="c", domain="d", label="vp"))
     token = "eyJhbGciOiJFZERTQSJ9.e30.c2ln~"
     assert v.verify_sd_jwt(token).checks[0].code != "internal.error"

@@ -29,9 +29,9 @@ from tests.verifier.attacks.robustness_helpers import (
     verifier,
     vm_of,
 )
+from verifier.checks.validity import check_validity
 from verifier.clock import END_OF_TIME, START_OF_TIME, FixedClock, parse_datetime
 from verifier.data_model import parse_date_time
-from verifier.validity import check_validity
 
 pytestmark = pytest.mark.skipif(not INTEROP.is_dir(), reason="../shared/interop is not beside this checkout")
 

@@ -153,14 +153,14 @@ def test_ob2_twin_and_unverifiable_assertion() -> None:
 
 
 def test_gate_is_a_pure_function_of_proof_and_issuer() -> None:
+    from verifier.checks.trust import gate
     from verifier.report import CheckResult, Status
-    from verifier.verification import _gate_trust
 
     passed = CheckResult("trust", Status.PASSED, None, "on the list")
     ok = [CheckResult("proof", Status.PASSED), CheckResult("issuer", Status.PASSED)]
-    assert _gate_trust(ok, passed) is passed
+    assert gate(ok, passed) is passed
     for bad in (Status.FAILED, Status.ERROR, Status.SKIPPED):
         for index in (0, 1):
             checks = copy.deepcopy(ok)
             checks[index] = CheckResult(checks[index].id, bad)
-            assert _gate_trust(checks, passed).status is Status.SKIPPED
+            assert gate(checks, passed).status is Status.SKIPPED

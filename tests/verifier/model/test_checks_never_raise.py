@@ -9,11 +9,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.verifier.model.helpers import badge, credential
+from verifier.checks.format import check_format
+from verifier.checks.openbadges import check_ob2, check_openbadges
+from verifier.checks.validity import check_validity
 from verifier.clock import FixedClock
-from verifier.data_model import check_format, is_url
-from verifier.openbadges import check_ob2, check_openbadges, embedded_endorsements
+from verifier.data_model import is_url
+from verifier.openbadges import embedded_endorsements
 from verifier.report import Status
-from verifier.validity import check_validity
 
 KEYS = st.sampled_from([
     "@context", "id", "type", "issuer", "credentialSubject", "validFrom", "validUntil", "issuanceDate",

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from tests.verifier.model.helpers import V1, V2, credential, presentation
-from verifier.data_model import check_format, is_compact_jwt, is_url, parse_date_time
+from verifier.checks.format import check_format
+from verifier.data_model import is_compact_jwt, is_url, parse_date_time
 from verifier.multibase import b64url_encode, encode_base58btc
 from verifier.report import Status
 

@@ -27,7 +27,7 @@ import pytest
 
 from tests.conftest import INTEROP, INTEROP_MISSING
 from verifier.canon import expand
-from verifier.data_model import check_format
+from verifier.checks.format import check_format
 from verifier.errors import VCError
 from verifier.report import Status
 

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from verifier.openbadges import check_ob2, identity_hash
+from verifier.checks.openbadges import check_ob2
+from verifier.openbadges import identity_hash
 from verifier.report import Status
 
 EMAIL = "Teacher@Example.edu"

@@ -24,11 +24,12 @@ import pytest
 
 from tests.conftest import interop_path
 from tests.verifier.model.helpers import V1, V2, badge
+from verifier.checks.format import check_format
+from verifier.checks.openbadges import check_openbadges
+from verifier.checks.validity import check_validity
 from verifier.clock import FixedClock
-from verifier.data_model import check_format
-from verifier.openbadges import achievement_types, check_openbadges, embedded_endorsements
+from verifier.openbadges import achievement_types, embedded_endorsements
 from verifier.report import Status
-from verifier.validity import check_validity
 
 
 def fixture(name: str) -> dict[str, Any]:

@@ -10,9 +10,9 @@ import pytest
 
 from tests.conftest import interop_path
 from tests.verifier.model.helpers import credential
+from verifier.checks.validity import check_validity
 from verifier.clock import FixedClock
 from verifier.report import Status
-from verifier.validity import check_validity
 
 SKEW = timedelta(minutes=5)
 NOW = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)

@@ -1,5 +1,10 @@
 """The ``validity`` check: is the credential inside its validity period right now?
 
+For a JSON-LD credential (and the credential inside a VC-JWT) the dates of the data model
+(:func:`check_validity`); for an Open Badges 2.0 assertion ``issuedOn``/``expires``
+(:func:`check_ob2_validity`); for the JWT claims of a VC-JWT or an SD-JWT VC ``exp``, ``nbf`` and
+``iat`` (:func:`jwt_claims`, :func:`sd_jwt`), which the token readers compare with the clock.
+
 VCDM 2.0 says when a credential starts and stops being valid with ``validFrom``/``validUntil``;
 VCDM 1.1 with ``issuanceDate``/``expirationDate``. When a document carries both pairs (it
 happens: the Bitstring Status List REC examples put ``issuanceDate`` under the v2 context), the
@@ -18,9 +23,12 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from .clock import Clock, shift
-from .data_model import as_list, child, iso, parse_date_time
-from .report import CheckResult, Status
+from ..clock import Clock, shift
+from ..data_model import as_list, child, iso, parse_date_time
+from ..errors import VCError
+from ..report import CheckResult, Status
+from ..sdjwt.verify import SdJwtResult
+from .results import from_error
 
 START_FIELDS = ("validFrom", "issuanceDate")
 END_FIELDS = ("validUntil", "expirationDate")
@@ -116,3 +124,26 @@ def check_ob2_validity(assertion: Mapping[str, Any], clock: Clock,
         message = message.replace(vc, ob)
     return CheckResult(result.id, result.status, result.code,
                        message.replace("the credential", "the badge"), path, result.details)
+
+
+# -- JWT claims -------------------------------------------------------------------------------
+
+def jwt_claims(findings: tuple[VCError, ...]) -> tuple[CheckResult, ...]:
+    """One failed ``validity`` result per date claim of a VC-JWT that is out of its period.
+
+    They stand before the credential's own :func:`check_validity`, which also runs: the claims
+    and the credential's dates are both signed, and both must hold.
+    """
+    return tuple(from_error("validity", finding, Status.FAILED) for finding in findings)
+
+
+def sd_jwt(result: SdJwtResult) -> CheckResult:
+    """The SD-JWT VC's ``exp``, ``nbf`` and ``iat``: passed, or the first finding (all of them in
+    ``details["findings"]``)."""
+    if not result.validity:
+        return CheckResult("validity", Status.PASSED, None,
+                           "the credential is within its validity period (exp, nbf, iat)")
+    first = result.validity[0]
+    details = dict(first.details)
+    details["findings"] = [{"code": f.code, "path": f.path} for f in result.validity]
+    return CheckResult("validity", Status.FAILED, first.code, first.message, first.path, details)
