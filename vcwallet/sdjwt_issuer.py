@@ -54,6 +54,7 @@ from verifier.sdjwt.verify import ALWAYS_VISIBLE_CLAIMS
 from verifier.status import StatusError
 from verifier.vc_jwt import key_id_for
 
+from .errors import VCWalletError
 from .issuing.list_state import pick_free_index, read_capped, state_path_for, write_state
 from .keyfile import write_atomic
 
@@ -84,7 +85,7 @@ ENVELOPE_CLAIMS = frozenset({"iss", "vct", "cnf", "status", "iat", "nbf", "exp",
 _DROPPED_LD = ("@context", "proof", "credentialStatus")
 
 
-class SdJwtIssueError(VCError, ValueError):
+class SdJwtIssueError(VCWalletError, ValueError):
     """The SD-JWT VC cannot be issued as asked (see ``code``)."""
 
 

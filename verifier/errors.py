@@ -127,9 +127,6 @@ CODES: dict[str, str] = {
     "presentation.challenge_unknown": "The challenge was not issued by this verifier's ledger ('vcwallet request create'), or not for this domain.",
     "presentation.subject_mismatch": "An embedded credential is about someone other than the presenter (warning; failure under require_subject_binding).",
     "presentation.recipient_required": "Under require_subject_binding, a credential whose subject is only a hashed identifier needs the expected recipient.",
-    "request.invalid": "The presentation request is malformed, or a presentation cannot be built for it.",
-    "request.ledger_invalid": "The challenge ledger file is unreadable or malformed.",
-    "request.unconfirmed": "A chosen credential is revoked, expired, untrusted or unverified; presenting it needs the holder's confirmation.",
     # JOSE / JWT / SD-JWT
     "jwt.malformed": "The JWT is not three base64url parts of JSON.",
     "jwt.algorithm_not_allowed": "The JWT algorithm is not allowed (none, HMAC, off the allowlist).",
@@ -151,31 +148,8 @@ CODES: dict[str, str] = {
     # issuing (small issuers)
     "issue.invalid_credential": "The credential to issue breaks the data model.",
     "issue.key_mismatch": "The signing key does not belong to the credential's issuer.",
-    "issue.self_check_failed": "The freshly signed credential did not verify; nothing was written.",
-    "issue.status_list_full": "Every index of the status list is allocated; create another list.",
-    "issue.status_irreversible": "Revocation is permanent; a revoked index cannot be reinstated.",
-    "keyfile.invalid": "The key file is malformed.",
-    "keyfile.wrong_passphrase": "The key file's passphrase is wrong.",
-    "keyfile.exists": "A key file already exists at this path; it is never overwritten silently.",
-    # wallet storage
-    "wallet.wrong_passphrase": "The passphrase does not unlock this wallet.",
-    "wallet.corrupt_store": "The wallet file is damaged.",
-    "wallet.record_corrupt": "One record failed to decrypt (damaged).",
-    "wallet.record_integrity": "A record's ciphertext belongs to another row.",
-    "wallet.storage_full": "The disk or file size limit is full.",
-    "wallet.storage_unavailable": "The wallet file cannot be opened (permissions, read-only).",
-    "wallet.unsupported_schema": "The wallet was written by a newer version.",
-    "wallet.not_found": "No such wallet or record.",
-    "wallet.exists": "A wallet already exists at this path.",
-    "wallet.insecure_file": "The wallet file is a symlink or readable by others.",
-    "wallet.kdf_params_invalid": "The stored key-derivation parameters are out of bounds.",
-    "wallet.busy": "Another process kept the wallet locked for longer than the busy timeout.",
-    "wallet.ambiguous_id": "A short record id matches more than one record; give more characters.",
-    "wallet.unexpected_schema": "The file holds SQL objects that are not ours (triggers, views, other tables) or its schema does not match its version row.",
-    "wallet.malformed_row": "A row holds values of the wrong type or unreadable text; it was skipped and reported.",
-    "wallet.not_rechecked": "A credential restored or salvaged from outside could not be verified again here.",
-    "io.file_error": "A file could not be read or written (missing, a folder, no permission, disk full).",
-    "app.internal_error": "Something failed inside vcwallet; the action was not completed.",
+    # vcwallet's own codes (wallet.*, request.*, keyfile.*, share.*, ...) live in vcwallet/errors.py,
+    # which registers them here; this package never imports vcwallet.
     "internal.error": "Verifying this input hit a defect in the verifier; it could not be checked (the exception type is in details).",
 }
 
