@@ -24,7 +24,7 @@ from typing import Any
 from verifier.clock import Clock, SystemClock, parse_datetime
 from verifier.trust import TrustList
 
-from .requests import RequestError, format_claim_path, parse_claim_path, request_kind
+from .request_format import RequestError, format_claim_path, parse_claim_path, request_kind
 
 ClaimPath = tuple[str | int | None, ...]
 

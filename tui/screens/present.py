@@ -136,7 +136,7 @@ class PresentScreen(Screen[None]):
     @on(Button.Pressed, "#req-open")
     def open_request(self) -> None:
         from vcwallet.presenting import match_wallet
-        from vcwallet.requests import load_request, request_binding
+        from vcwallet.request_format import load_request, request_binding
 
         path = self.services.read_path(self.query_one("#req-path", Input).value)
         try:

@@ -152,7 +152,7 @@ class VerifyDesk(Widget):
         self.action_open_request()
 
     def load_request(self, path: Path) -> None:
-        from vcwallet.requests import load_request, request_binding
+        from vcwallet.request_format import load_request, request_binding
 
         try:
             challenge, domain = request_binding(load_request(read_input_file(path)))

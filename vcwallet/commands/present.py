@@ -24,15 +24,13 @@ from verifier.trust import TrustList
 
 from ..matching import Match
 from ..presenting import SUITES, answer_request, choose, match_wallet
-from ..requests import (
+from ..request_format import load_request, request_binding, request_kind
+from ..requesting import (
     LEDGER_FILE,
     ChallengeLedger,
     create_dcql_request,
     create_request,
     default_ledger_path,
-    load_request,
-    request_binding,
-    request_kind,
 )
 from ..wallet import Wallet, default_wallet_path
 from .contexts import add_context_options, build_context_store

@@ -23,7 +23,7 @@ from verifier.json_reader import loads
 from verifier.multibase import b64url_decode
 
 from ..matching import BadgeFacts, badge_facts
-from ..requests import RequestError
+from ..request_format import RequestError
 
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
 

@@ -19,7 +19,7 @@ from urllib.parse import quote, urlencode, urlsplit
 from verifier.trust import TrustList
 
 from ..matching import badge_facts
-from ..requests import RequestError
+from ..request_format import RequestError
 
 ADD_TO_PROFILE = "https://www.linkedin.com/profile/add"
 MAX_FIELD = 300

@@ -29,11 +29,12 @@ from tests.vcwallet.present.helpers import (
 from vcwallet.commands import present as present_cmd
 from vcwallet.commands import share as share_cmd
 from vcwallet.demo.world import WORLD_DIR
-from vcwallet.requests import ChallengeLedger
+from vcwallet.requesting import ChallengeLedger
 from vcwallet.sdjwt_issuer import issue_ob3_sd_jwt_vc
 from vcwallet.sharing.baking import make_badge_png, make_badge_svg
 from vcwallet.store import FAST_FOR_TESTS
-from vcwallet.wallet import KIND_HOLDER_KEY, KIND_SETTINGS, SETTINGS_ID, Wallet
+from vcwallet.wallet import Wallet
+from vcwallet.wallet.records import KIND_HOLDER_KEY, KIND_SETTINGS, SETTINGS_ID
 from verifier.baked import read_baked
 from verifier.clock import FixedClock, parse_datetime
 from verifier.keys import Ed25519KeyPair
@@ -259,7 +260,7 @@ def test_bake_refusals(cli: Any, world: World, tmp_path: Path) -> None:
 
 def test_answer_request_library_api(world: World, context_store: Any, verifier: Verifier, maya: Holder) -> None:
     from vcwallet.presenting import answer_request, match_wallet
-    from vcwallet.requests import create_request
+    from vcwallet.requesting import create_request
     from verifier.errors import VCError
 
     request = create_request(domain=DOMAIN, types=["OpenBadgeCredential"], issuer=LAB)
@@ -284,7 +285,7 @@ def test_answer_request_library_api(world: World, context_store: Any, verifier: 
 
 
 def test_wallet_present_is_the_python_api(world: World, context_store: Any, verifier: Verifier) -> None:
-    from vcwallet.requests import create_request
+    from vcwallet.requesting import create_request
 
     request = create_request(domain=DOMAIN, types=["OpenBadgeCredential"], issuer=LAB)
     with Wallet.open(world.path, PASSPHRASE) as wallet:
