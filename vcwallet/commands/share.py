@@ -15,7 +15,7 @@ from typing import Any
 from verifier.baked import is_png, is_svg, read_baked
 from verifier.errors import VCError
 
-from ..matching import badge_facts
+from ..badge_facts import badge_facts
 from ..presenting import stored_payload
 from ..sharing.baking import bake_png, bake_svg, make_badge_svg
 from ..sharing.html_page import badge_page

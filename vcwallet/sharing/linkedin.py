@@ -18,7 +18,7 @@ from urllib.parse import quote, urlencode, urlsplit
 
 from verifier.trust import TrustList
 
-from ..matching import badge_facts
+from ..badge_facts import badge_facts
 from ..request_format import RequestError
 
 ADD_TO_PROFILE = "https://www.linkedin.com/profile/add"
