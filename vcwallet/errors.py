@@ -94,6 +94,9 @@ CODES: dict[str, Code] = {
                                "JWS; this credential has no baked form.",
                                "Bake an Open Badges 3.0 credential (JSON or VC-JWT) or an Open Badges 2.0 "
                                "assertion; share an SD-JWT VC by presenting it."),
+    "share.unreadable": Code("The stored credential cannot be read as a badge (JSON), so this kind of share "
+                             "cannot be made from it.",
+                             "Share it as a baked image or an HTML page instead, or present it."),
     # issuing tools and key files
     "issue.self_check_failed": Code("The freshly signed credential did not verify; nothing was written.",
                                     "Check the key file and the credential, then issue again."),

@@ -15,8 +15,11 @@ from typing import Any
 from verifier.errors import VCError
 from verifier.rendering import safe_text
 
+from ..passphrases import PassphraseError, check_new_passphrase, check_passphrase
 from ..store import FAST_FOR_TESTS, INTERACTIVE, MODERATE, SENSITIVE, KdfParams, files
+from ..usecases.open_wallet import unlock_wallet
 from ..wallet import CredentialSummary, Wallet, default_wallet_path
+from .usage import UsageError as UsageError
 
 ENV_PASSPHRASE = "VCWALLET_PASSPHRASE"
 ENV_NEW_PASSPHRASE = "VCWALLET_NEW_PASSPHRASE"
@@ -34,10 +37,6 @@ WALLET_HELP = ("the wallet file (default: $VCWALLET_HOME/wallet.db, else "
                "~/.local/share/vcwallet/wallet.db or your platform's data folder)")
 PASSPHRASE_NOTE = ("The passphrase comes from $VCWALLET_PASSPHRASE, or from a prompt (not echoed) "
                    "on a terminal.")
-
-
-class UsageError(Exception):
-    """A problem with the command line or environment; exit code 2."""
 
 
 def add_wallet_option(parser: argparse.ArgumentParser) -> None:
@@ -72,16 +71,16 @@ def get_passphrase(what: str, env_name: str, *, confirm: bool = False,
         raise UsageError(f"no {what}: set {env_name} or run on a terminal")
     ask = prompt or getpass.getpass
     first = ask(f"{what[:1].upper()}{what[1:]}: ")
-    if not first:
-        raise UsageError(f"the {what} is empty")
-    if confirm and ask(f"Repeat the {what}: ") != first:
-        raise UsageError(f"the {what}s do not match")
-    return first
+    try:
+        check_passphrase(first, what=what)
+        return check_new_passphrase(first, ask(f"Repeat the {what}: "), what=what) if confirm else first
+    except PassphraseError as exc:
+        raise UsageError(f"{exc.message} [{exc.code}]") from exc
 
 
 def open_wallet(args: argparse.Namespace, *, verifier: Any = None) -> Wallet:
     path = wallet_path(args)
-    return Wallet.open(path, get_passphrase("wallet passphrase", ENV_PASSPHRASE), verifier=verifier)
+    return unlock_wallet(path, get_passphrase("wallet passphrase", ENV_PASSPHRASE), verifier=verifier)
 
 
 def report_error(command: str, exc: BaseException) -> int:
