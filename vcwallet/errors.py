@@ -24,9 +24,13 @@ from verifier.rendering import advice as verifier_advice
 
 @dataclass(frozen=True)
 class Code:
-    """One code: its one-line meaning, and what the person in front of the screen can do."""
+    """One code: its one-line meaning, and what the person in front of the screen can do.
 
-    meaning: str
+    ``meaning`` is ``None`` for a verifier's code that vcwallet also raises on the holder's side
+    (presenting): the verifier's table defines it; the advice here is for the holder.
+    """
+
+    meaning: str | None
     advice: str | None = None
 
 
@@ -109,6 +113,10 @@ CODES: dict[str, Code] = {
                                      "Check the passphrase ($VCWALLET_PASSPHRASE or --passphrase-env)."),
     "keyfile.exists": Code("A key file already exists at this path; it is never overwritten silently.",
                            "Choose another path, or remove the old file yourself."),
+    # the verifier's codes, as the holder meets them
+    "presentation.holder_mismatch": Code(None, "This badge is bound to a key this wallet does not hold; "
+                                               "present it from the wallet that holds its key."),
+    "sdjwt.unknown_path": Code(None, "Choose claims from the list; that path is not in this credential."),
     # the front ends
     "io.file_error": Code("A file could not be read or written (missing, a folder, no permission, disk "
                           "full).",
@@ -121,7 +129,8 @@ CODES: dict[str, Code] = {
 def _register() -> None:
     """Make vcwallet's codes acceptable to ``VCError`` (never overriding a verifier code)."""
     for code, entry in CODES.items():
-        VERIFIER_CODES.setdefault(code, entry.meaning)
+        if entry.meaning is not None:
+            VERIFIER_CODES.setdefault(code, entry.meaning)
 
 
 _register()
@@ -132,8 +141,11 @@ class VCWalletError(VCError):
 
 
 def meaning(code: str) -> str:
-    """The one-line meaning of one of vcwallet's codes (``KeyError`` for another)."""
-    return CODES[code].meaning
+    """The one-line meaning of a registered code (``KeyError`` for an unknown one)."""
+    entry = CODES.get(code)
+    if entry is not None and entry.meaning is not None:
+        return entry.meaning
+    return VERIFIER_CODES[code]
 
 
 def advice(code: str | None) -> str | None:

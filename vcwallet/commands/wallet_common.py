@@ -15,6 +15,7 @@ from typing import Any
 from verifier.errors import VCError
 from verifier.rendering import safe_text
 
+from ..errors import advice
 from ..passphrases import PassphraseError, check_new_passphrase, check_passphrase
 from ..store import FAST_FOR_TESTS, INTERACTIVE, MODERATE, SENSITIVE, KdfParams, files
 from ..usecases.open_wallet import unlock_wallet
@@ -84,33 +85,15 @@ def open_wallet(args: argparse.Namespace, *, verifier: Any = None) -> Wallet:
 
 
 def report_error(command: str, exc: BaseException) -> int:
-    """Print a failure with its code (and a hint for the common ones); exit code 2."""
+    """Print a failure with its code and what to do (:func:`vcwallet.errors.advice`); exit code 2."""
     if isinstance(exc, VCError):
         print(f"vcwallet {command}: {exc.message} [{exc.code}]", file=sys.stderr)
-        hint = HINTS.get(exc.code)
+        hint = advice(exc.code)
         if hint:
             print(f"  {hint}", file=sys.stderr)
     else:
         print(f"vcwallet {command}: {exc}", file=sys.stderr)
     return 2
-
-
-HINTS = {
-    "wallet.not_found": "Create a wallet with 'vcwallet init', or point --wallet at yours.",
-    "wallet.wrong_passphrase": "Check the passphrase (and $VCWALLET_PASSPHRASE).",
-    "wallet.corrupt_store": "The file is damaged and was not changed. 'vcwallet salvage --out NEW.db' "
-                            "copies what can still be read; or restore a backup.",
-    "wallet.unsupported_schema": "Upgrade vcwallet to open this wallet; it was left untouched.",
-    "wallet.insecure_file": "Run 'chmod 600' on the wallet file (and open it by its real path).",
-    "wallet.exists": "Nothing was overwritten. Choose another path, or remove the old file yourself.",
-    "wallet.busy": "Another vcwallet is writing to this wallet; try again in a moment.",
-    "wallet.storage_full": "Free some disk space; nothing partial was written.",
-    "wallet.unexpected_schema": "The file holds SQL that is not a wallet's (or its version row was edited) "
-                                "and was not opened. 'vcwallet salvage --out NEW.db' copies the records "
-                                "into a clean wallet.",
-    "wallet.malformed_row": "A row of the file was edited or damaged; 'vcwallet salvage --out NEW.db' "
-                            "copies everything else.",
-}
 
 
 def guarded(command: str, body: Callable[[], int]) -> int:

@@ -121,6 +121,14 @@ def sharing_caution(wallet: WalletCore, ident: str, *, clock: Clock | None = Non
     return _shareable(wallet, wallet.get(ident), clock=clock, trust_list=trust_list)
 
 
+def _payload(stored: StoredCredential) -> str:
+    """The credential's text as shared (unbaked from a stored image)."""
+    try:
+        return stored_payload(stored)[1]
+    except UnicodeDecodeError as exc:
+        raise ShareError("share.unreadable", "the stored credential is not text") from exc
+
+
 def _confirmed(badge: Shareable, confirmed: bool) -> None:
     if badge.caution.needs_confirmation and not confirmed:
         raise ShareError("share.unconfirmed",
@@ -156,7 +164,7 @@ def share_html(wallet: WalletCore, ident: str, *, confirmed: bool = False, image
     stored = wallet.get(ident)
     badge = _shareable(wallet, stored, clock=clock, trust_list=trust_list)
     _confirmed(badge, confirmed)
-    _kind, text = stored_payload(stored)
+    text = _payload(stored)
     document = stored.view().document or {}
     if image is None:
         image = stored.data if is_png(stored.data) or is_svg(stored.data) else make_badge_svg(
@@ -196,7 +204,7 @@ def bake_badge(wallet: WalletCore, ident: str, *, confirmed: bool = False, image
     spec = bake_spec(stored.view())
     badge = _shareable(wallet, stored, clock=clock, trust_list=trust_list)
     _confirmed(badge, confirmed)
-    _kind, text = stored_payload(stored)
+    text = _payload(stored)
     if image is None:
         image = make_badge_svg(badge.name, BADGE_COLOUR) if image_type == "svg" else make_badge_png(
             badge.name, BADGE_COLOUR)
