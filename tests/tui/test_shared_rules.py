@@ -30,6 +30,18 @@ SD_JWT = "Computational Thinking"
 NAVIGATION = {"push_screen", "pop_screen", "switch_screen", "screen_stack", "install_screen"}
 
 
+async def press(pilot: Any, *keys: str) -> None:
+    await pilot.press(*keys)
+    await pilot.pause()
+
+
+async def open_card(app: Any, pilot: Any, badge: str) -> None:
+    await pilot.pause()
+    select_row(app, badge)
+    await press(pilot, "enter")
+    assert isinstance(app.screen, DetailScreen)
+
+
 # --- the caution before sharing ------------------------------------------------------------------
 
 
@@ -65,16 +77,10 @@ async def test_sharing_a_verified_badge_asks_nothing(session: Any) -> None:
 async def test_the_card_shares_through_the_same_caution(session: Any) -> None:
     app = make_app(session)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        select_row(app, REVOKED)
-        await pilot.press("enter")
-        await pilot.pause()
-        assert isinstance(app.screen, DetailScreen)
-        await pilot.press("s")
-        await pilot.pause()
+        await open_card(app, pilot, REVOKED)
+        await press(pilot, "s")
         assert isinstance(app.screen, ConfirmDialog)
-        await pilot.press("escape")
-        await pilot.pause()
+        await press(pilot, "escape")
         assert isinstance(app.screen, DetailScreen)
 
 
@@ -143,13 +149,8 @@ async def test_backup_passphrases_that_differ_write_nothing(session: Any, tmp_pa
 async def test_deleting_from_the_card_returns_to_a_refreshed_table(fresh_session: Any) -> None:
     app = make_app(fresh_session)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        select_row(app, REVOKED)
-        await pilot.press("enter")
-        await pilot.pause()
-        assert isinstance(app.screen, DetailScreen)
-        await pilot.press("d")
-        await pilot.pause()
+        await open_card(app, pilot, REVOKED)
+        await press(pilot, "d")
         assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("y")
         await settle(app, pilot)
