@@ -2,7 +2,12 @@
 
 Built by :func:`create_app` from an :class:`~tui.services.AppServices`, so tests, ``vcwallet tui``
 and ``vcwallet demo`` share one construction path. The UI holds no crypto and does no I/O of its
-own beyond reading files the user names; everything else goes through ``vcwallet``/``verifier``.
+own beyond reading files the user names; everything else goes through ``vcwallet``/``verifier``
+(the holder's actions through :mod:`vcwallet.usecases`, as on the command line).
+
+Navigation is the app's: screens and widgets post :mod:`tui.messages` (open a badge, share it,
+present, show an error, ask a question, the wallet changed) and the handlers here push and pop
+screens. No widget walks the screen stack or reaches into another widget.
 """
 
 from __future__ import annotations
@@ -17,7 +22,18 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, TabbedContent, TabPane
 
+from vcwallet.usecases.share import sharing_caution
+from vcwallet.wallet import Wallet
+from verifier.errors import VCError
+
+from .dialogs.confirm import ConfirmDialog
+from .dialogs.error import ErrorDialog
+from .messages import Ask, BadgeRemoved, OpenBadge, PresentBadges, ShareBadge, ShowError, WalletChanged
+from .screens.detail import DetailScreen
 from .screens.help import HelpScreen
+from .screens.present import PresentScreen
+from .screens.share import ShareScreen
+from .screens.unlock import UnlockScreen
 from .services import AppServices
 from .widgets.verify_desk import VerifyDesk
 from .widgets.wallet_view import WalletView
@@ -37,13 +53,17 @@ WALLET_COMMANDS = (
 class MainScreen(Screen[None]):
     """Two tabs: the wallet and the verify desk (``tab`` switches)."""
 
+    def __init__(self, services: AppServices) -> None:
+        super().__init__()
+        self.services = services
+
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
         with TabbedContent(id="modes", initial="wallet-tab"):
             with TabPane("Wallet", id="wallet-tab"):
-                yield WalletView(id="wallet")
+                yield WalletView(self.services, id="wallet")
             with TabPane("Verify desk", id="desk-tab"):
-                yield VerifyDesk(id="desk")
+                yield VerifyDesk(self.services, id="desk")
         yield Footer(compact=True)
 
     @on(TabbedContent.TabActivated, "#modes")
@@ -82,22 +102,70 @@ class VCWalletApp(App[None]):
         self.services = services
         self.title = services.title
         #: A wallet this app unlocked itself (and so closes); a wallet handed in is the caller's.
-        self.opened_wallet: Any = None
+        self.opened_wallet: Wallet | None = None
 
     def on_mount(self) -> None:
         if self.services.wallet is None and self.services.open_wallet is not None:
             self.show_unlock()
         else:
-            self.push_screen(MainScreen())
+            self.push_screen(MainScreen(self.services))
 
     def show_unlock(self) -> None:
-        from .screens.unlock import UnlockScreen
+        opener = self.services.open_wallet
+        if opener is None:
+            return
 
-        def unlocked(wallet: Any) -> None:
-            self.services.wallet = self.opened_wallet = wallet
-            self.push_screen(MainScreen())
+        def unlocked(wallet: Wallet | None) -> None:
+            if wallet is not None:
+                self.services.wallet = self.opened_wallet = wallet
+                self.push_screen(MainScreen(self.services))
 
-        self.push_screen(UnlockScreen(), unlocked)
+        self.push_screen(UnlockScreen(self.services, opener), unlocked)
+
+    # -- navigation: what screens and widgets ask for (tui.messages) ------------------------------
+    def on_open_badge(self, message: OpenBadge) -> None:
+        self.push_screen(DetailScreen(message.ident, self.services))
+
+    def on_share_badge(self, message: ShareBadge) -> None:
+        """Share a badge; one that gives pause (vcwallet.cautions) is shared only after a yes."""
+        try:
+            badge = sharing_caution(self.services.opened(), message.ident, clock=self.services.clock(),
+                                    trust_list=self.services.trust_list)
+        except VCError as exc:
+            self.push_screen(ErrorDialog.from_error("Cannot share this badge", exc))
+            return
+        if not badge.caution.needs_confirmation:
+            self.push_screen(ShareScreen(message.ident, self.services))
+            return
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.push_screen(ShareScreen(message.ident, self.services, confirmed=True))
+
+        self.push_screen(ConfirmDialog(f"Share “{badge.name}” anyway?",
+                                       "\n".join(f"• {w}" for w in badge.caution.warnings)
+                                       + "\n\nPeople who check it will most likely see this too.",
+                                       "Share anyway"), answer)
+
+    def on_present_badges(self, message: PresentBadges) -> None:
+        self.push_screen(PresentScreen(self.services))
+
+    def on_wallet_changed(self, message: WalletChanged) -> None:
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                screen.query_one(WalletView).refresh_table(message.select)
+
+    def on_badge_removed(self, message: BadgeRemoved) -> None:
+        screen = self.screen
+        if isinstance(screen, (DetailScreen, ShareScreen)) and screen.ident == message.ident:
+            self.pop_screen()
+        self.post_message(WalletChanged())
+
+    def on_show_error(self, message: ShowError) -> None:
+        self.push_screen(ErrorDialog.from_error(message.title, message.error))
+
+    def on_ask(self, message: Ask[Any]) -> None:
+        self.push_screen(message.dialog, message.then)
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

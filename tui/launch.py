@@ -9,26 +9,30 @@ from __future__ import annotations
 
 import signal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
+from vcwallet.usecases.open_wallet import unlock_wallet
+from vcwallet.wallet import Wallet
 from verifier.contexts import ContextStore
 from verifier.trust import TrustList
-from verifier.verification import Verifier
 
 from .app import create_app
-from .services import AppServices
+from .services import AppServices, VerifierFactory
+
+if TYPE_CHECKING:
+    from vcwallet.demo.session import DemoSession
 
 DEMO_ALIAS = "~demo"
 HANGUPS = tuple(getattr(signal, name) for name in ("SIGHUP", "SIGTERM") if hasattr(signal, name))
 
 
-def demo_services(session: Any) -> AppServices:
+def demo_services(session: DemoSession) -> AppServices:
     """The services for a started :class:`vcwallet.demo.session.DemoSession` (tests use this too).
 
     The demo's temporary folder is shown as ``~demo``: its real name is random and means
     nothing to the user, and hiding it keeps every screen the same from run to run.
     """
-    from vcwallet.demo.session import DEMO_PASSPHRASE
+    from vcwallet.demo.session import DEMO_PASSPHRASE  # lazy: only the demo loads the fixture host
 
     services = AppServices(make_verifier=session.make_verifier, wallet=session.wallet,
                            wallet_path=session.wallet_path, trust_list=session.trust_list,
@@ -42,7 +46,7 @@ def demo_services(session: Any) -> AppServices:
 
 def run_demo(contexts: ContextStore, *, as_of: str | None = None, headless: bool = False) -> int:
     """The README's main job: a demo wallet over the local fixture world."""
-    from vcwallet.demo.session import DemoSession
+    from vcwallet.demo.session import DemoSession  # lazy: only the demo loads the fixture host
 
     session = DemoSession(contexts, as_of=as_of).start()
     app = create_app(demo_services(session))
@@ -59,26 +63,20 @@ def run_demo(contexts: ContextStore, *, as_of: str | None = None, headless: bool
     return 0
 
 
-def _reopen(session: Any, passphrase: str) -> Any:
-    from vcwallet.wallet import Wallet
+def _reopen(session: DemoSession, passphrase: str) -> Wallet:
+    wallet = unlock_wallet(session.wallet_path, passphrase, verifier=session.make_verifier(),
+                           clock=session.clock)
+    session.wallet = wallet
+    return wallet
 
-    session.wallet = Wallet.open(session.wallet_path, passphrase, verifier=session.make_verifier(),
-                                 clock=session.clock)
-    return session.wallet
 
-
-def run_wallet(path: Path, make_verifier: Any, trust_list: TrustList | None) -> int:
+def run_wallet(path: Path, make_verifier: VerifierFactory, trust_list: TrustList | None) -> int:
     """The user's own wallet: unlock first, then the wallet and the verify desk."""
-    from vcwallet.wallet import Wallet
 
-    def open_wallet(passphrase: str) -> Any:
-        return Wallet.open(path, passphrase, verifier=make_verifier(trust_list))
+    def open_wallet(passphrase: str) -> Wallet:
+        return unlock_wallet(path, passphrase, verifier=make_verifier(trust_list))
 
-    def factory(trust: TrustList | None) -> Verifier:
-        verifier: Verifier = make_verifier(trust)
-        return verifier
-
-    services = AppServices(make_verifier=factory, open_wallet=open_wallet, wallet_path=path,
+    services = AppServices(make_verifier=make_verifier, open_wallet=open_wallet, wallet_path=path,
                            trust_list=trust_list, start_dir=Path.cwd())
     create_app(services).run()
     return 0

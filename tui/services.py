@@ -1,7 +1,9 @@
 """What the app needs from the layers below, injected so tests and the demo can supply their own.
 
 The app never builds a fetcher, a context store or a wallet itself; ``vcwallet tui`` and
-``vcwallet demo`` construct an :class:`AppServices` and pass it to :func:`tui.app.create_app`.
+``vcwallet demo`` construct an :class:`AppServices` and pass it to :func:`tui.app.create_app`,
+which hands it to every screen and widget that needs it (in their constructors: nothing reaches
+for it through the app).
 """
 
 from __future__ import annotations
@@ -9,11 +11,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from verifier.clock import Clock, SystemClock
+from vcwallet.wallet import Wallet
+from verifier.clock import Clock
+from verifier.suites.base import DocumentLoader
 from verifier.trust import TrustList
 from verifier.verification import Verifier
+
+#: Builds a verifier (with a trust list, or none).
+VerifierFactory = Callable[[TrustList | None], Verifier]
+#: Unlocks the wallet with a passphrase (slow: Argon2id; the app calls it in a worker).
+WalletOpener = Callable[[str], Wallet]
+
+
+class NoWalletOpen(RuntimeError):
+    """A wallet action was asked for while no wallet is open (a bug in the app, never the user's)."""
 
 
 @dataclass
@@ -31,9 +43,9 @@ class AppServices:
     user types go back through :meth:`read_path`, so the short form works as input too.
     """
 
-    make_verifier: Callable[[TrustList | None], Verifier]
-    open_wallet: Callable[[str], Any] | None = None
-    wallet: Any = None
+    make_verifier: VerifierFactory
+    open_wallet: WalletOpener | None = None
+    wallet: Wallet | None = None
     wallet_path: Path | None = None
     trust_list: TrustList | None = None
     demo_passphrase: str | None = None
@@ -49,11 +61,25 @@ class AppServices:
         """Where files the app writes go unless the user says otherwise."""
         return self.work_dir if self.work_dir is not None else self.start_dir
 
+    def opened(self) -> Wallet:
+        """The open wallet (``NoWalletOpen`` when there is none: screens that need one are only
+        shown once it is open)."""
+        if self.wallet is None:
+            raise NoWalletOpen("no wallet is open")
+        return self.wallet
+
+    def verifier(self, trust_list: TrustList | None = None) -> Verifier:
+        """A verifier, with ``trust_list`` (the desk's own) or none."""
+        return self.make_verifier(trust_list)
+
     def clock(self) -> Clock:
-        """The verifier's clock, so matching and presenting agree with verification (the demo's
-        clock is fixed)."""
-        clock: Clock = getattr(self.make_verifier(None), "clock", None) or SystemClock()
-        return clock
+        """The verifier's clock, so matching, sharing and presenting agree with verification (the
+        demo's clock is fixed)."""
+        return self.verifier(None).clock
+
+    def document_loader(self) -> DocumentLoader:
+        """The pinned JSON-LD contexts, for signing a presentation."""
+        return self.verifier(None).contexts.document_loader
 
     def show_path(self, path: Path | str | None) -> str:
         """A path for display: under the alias folder as ``name/…``, under home as ``~/…``."""

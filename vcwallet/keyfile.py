@@ -32,7 +32,6 @@ import hmac
 import json
 import os
 import tempfile
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,10 +42,13 @@ import nacl.exceptions
 import nacl.pwhash.argon2id as argon2id
 import nacl.utils
 
-from verifier.errors import KeyFormatError, ParseError, VCError
+from verifier.errors import KeyFormatError, ParseError
 from verifier.json_reader import loads
 from verifier.keys import Ed25519KeyPair, Ed25519PublicKey
 from verifier.multibase import b64url_decode, b64url_encode
+
+from .errors import VCWalletError
+from .passphrases import passphrase_bytes
 
 FORMAT_VERSION = 1
 KEY_TYPE = "Ed25519"
@@ -74,7 +76,7 @@ _SEALED_MEMBERS = frozenset({"encoding", "kdf", "nonce", "ciphertext"})
 _KDF_MEMBERS = frozenset({"name", "opslimit", "memlimit", "salt"})
 
 
-class KeyfileError(VCError, ValueError):
+class KeyfileError(VCWalletError, ValueError):
     """A key file is malformed, locked with another passphrase, or already exists."""
 
 
@@ -136,15 +138,8 @@ def check_kdf_limits(opslimit: Any, memlimit: Any) -> KdfLimits:
     return KdfLimits(opslimit, memlimit)
 
 
-def _passphrase_bytes(passphrase: str) -> bytes:
-    """NFC-normalized UTF-8, so the same passphrase typed on any keyboard opens the file."""
-    if not isinstance(passphrase, str) or not passphrase:
-        raise ValueError("the passphrase must be a non-empty string")
-    return unicodedata.normalize("NFC", passphrase).encode("utf-8")
-
-
 def _derive(passphrase: str, salt: bytes, limits: KdfLimits) -> bytes:
-    return bytes(argon2id.kdf(KEY_BYTES, _passphrase_bytes(passphrase), salt,
+    return bytes(argon2id.kdf(KEY_BYTES, passphrase_bytes(passphrase), salt,
                               opslimit=limits.opslimit, memlimit=limits.memlimit))
 
 

@@ -6,7 +6,8 @@ that are revoked, suspended, expired, not yet valid, from an issuer outside the 
 that did not verify are **shown, never hidden**: hiding them would leave the holder wondering
 why a badge they know they earned is missing. They carry plain-language ``warnings`` (and the
 stable ``flags`` behind them) and are ``blocked`` until the holder confirms, because presenting
-them will most likely be refused and may look like an attempt to mislead.
+them will most likely be refused and may look like an attempt to mislead. What gives pause is
+decided in :mod:`vcwallet.cautions`, the same rule that guards sharing.
 
 Two request languages are understood: a W3C Verifiable Presentation Request with
 ``QueryByExample`` (JSON-LD credentials) and an OpenID4VP DCQL query (``dc+sd-jwt`` and
@@ -18,28 +19,17 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
-from verifier.clock import Clock, SystemClock, parse_datetime
+from verifier.clock import Clock, SystemClock
 from verifier.trust import TrustList
 
-from .requests import RequestError, format_claim_path, parse_claim_path, request_kind
+from .badge_facts import achievement_names, as_list, credential_format, credential_issuer, credential_types
+from .cautions import caution_for
+from .request_format import RequestError, format_claim_path, parse_claim_path, request_kind
 
 ClaimPath = tuple[str | int | None, ...]
 
-#: Flags (report codes) and the plain sentence shown for each.
-_FLAG_TEXT = {
-    "status.revoked": "revoked by its issuer",
-    "status.suspended": "suspended by its issuer",
-    "status.unknown": "its revocation status could not be checked",
-    "validity.expired": "expired",
-    "validity.not_yet_valid": "not valid yet",
-    "validity.invalid_period": "its validity dates are malformed",
-    "trust.untrusted_issuer": "its issuer is not on your trust list",
-    "trust.achievement_not_accepted": "the trust list does not accept this achievement type from its issuer",
-    "report.missing": "it has not been verified yet; verify it before presenting it",
-}
 _SPACE = re.compile(r"\s+")
 
 
@@ -65,126 +55,6 @@ class Match:
 
 
 # --- reading credentials -----------------------------------------------------------------------
-
-
-def _as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
-
-
-def credential_format(credential: Any) -> str:
-    """``dc+sd-jwt`` (SD-JWT VC claims), ``ob2`` (Open Badges 2.0 assertion) or ``ldp_vc``."""
-    if isinstance(credential, Mapping):
-        if isinstance(credential.get("vct"), str):
-            return "dc+sd-jwt"
-        if "badge" in credential and "recipient" in credential:
-            return "ob2"
-    return "ldp_vc"
-
-
-def credential_types(credential: Mapping[str, Any]) -> list[str]:
-    if credential_format(credential) == "dc+sd-jwt":
-        return [str(credential["vct"])]
-    return [t for t in _as_list(credential.get("type")) if isinstance(t, str)]
-
-
-def credential_issuer(credential: Mapping[str, Any]) -> str | None:
-    """The issuer id (``issuer``/``issuer.id``, SD-JWT ``iss``, OB 2.0 ``badge.issuer``)."""
-    fmt = credential_format(credential)
-    if fmt == "dc+sd-jwt":
-        value: Any = credential.get("iss")
-    elif fmt == "ob2":
-        badge = credential.get("badge")
-        value = badge.get("issuer") if isinstance(badge, Mapping) else None
-    else:
-        value = credential.get("issuer")
-    if isinstance(value, Mapping):
-        value = value.get("id")
-    return value if isinstance(value, str) else None
-
-
-def credential_subjects(credential: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    return [s for s in _as_list(credential.get("credentialSubject")) if isinstance(s, Mapping)]
-
-
-def achievement_names(credential: Mapping[str, Any]) -> list[str]:
-    """Every achievement name the credential states (OB 3.0 subjects, OB 2.0 ``badge.name``)."""
-    names: list[str] = []
-    if credential_format(credential) == "ob2":
-        badge = credential.get("badge")
-        if isinstance(badge, Mapping) and isinstance(badge.get("name"), str):
-            names.append(badge["name"])
-        return names
-    for subject in credential_subjects(credential):
-        for achievement in _as_list(subject.get("achievement")):
-            if isinstance(achievement, Mapping) and isinstance(achievement.get("name"), str):
-                names.append(achievement["name"])
-    return names
-
-
-@dataclass(frozen=True)
-class BadgeFacts:
-    """What a person looking at a badge wants to know, read from any credential form.
-
-    ``issuer_name`` is the name the credential gives its issuer (self-asserted); callers that have
-    a trust list should prefer the list's name.
-    """
-
-    name: str | None
-    description: str | None
-    criteria: str | None
-    issuer_id: str | None
-    issuer_name: str | None
-    issued: datetime | None
-    expires: datetime | None
-    credential_id: str | None
-    subject_id: str | None
-    format: str
-
-
-def _text(value: Any) -> str | None:
-    return value if isinstance(value, str) and value.strip() else None
-
-
-def badge_facts(credential: Mapping[str, Any]) -> BadgeFacts:
-    """Name, criteria, issuer, dates and id of a JSON-LD, OB 2.0 or SD-JWT VC credential."""
-    fmt = credential_format(credential)
-    achievement: Mapping[str, Any] = {}
-    issuer: Any = credential.get("iss") if fmt == "dc+sd-jwt" else credential.get("issuer")
-    subject_id: Any = None
-    if fmt == "ob2":
-        badge = credential.get("badge")
-        achievement = badge if isinstance(badge, Mapping) else {}
-        issuer = achievement.get("issuer")
-        recipient = credential.get("recipient")
-        subject_id = recipient.get("identity") if isinstance(recipient, Mapping) else None
-    for subject in credential_subjects(credential):
-        subject_id = subject_id or subject.get("id")
-        found = next((a for a in _as_list(subject.get("achievement")) if isinstance(a, Mapping)), None)
-        if found is not None:
-            achievement = found
-            break
-    if fmt == "dc+sd-jwt":
-        subject_id = subject_id or credential.get("sub")
-    criteria = achievement.get("criteria")
-    if isinstance(criteria, Mapping):
-        criteria = criteria.get("narrative") or criteria.get("id")
-    issuer_name = issuer.get("name") if isinstance(issuer, Mapping) else None
-    if isinstance(issuer, Mapping):
-        issuer = issuer.get("id")
-    if fmt == "dc+sd-jwt" and issuer_name is None:
-        named = credential.get("issuer")
-        issuer_name = named.get("name") if isinstance(named, Mapping) else None
-    issued = next((d for d in (_date(credential.get(k)) for k in
-                               ("validFrom", "issuanceDate", "issuedOn", "iat", "nbf")) if d), None)
-    ident = credential.get("id")
-    return BadgeFacts(
-        name=_text(achievement.get("name")) or _text(credential.get("name")),
-        description=_text(achievement.get("description")) or _text(credential.get("description")),
-        criteria=_text(criteria), issuer_id=_text(issuer), issuer_name=_text(issuer_name),
-        issued=issued, expires=_expiry(credential), credential_id=_text(ident),
-        subject_id=_text(subject_id), format=fmt)
 
 
 def _same_text(a: str, b: str) -> bool:
@@ -218,65 +88,6 @@ def select_claims(data: Any, path: ClaimPath) -> list[Any] | None:
 # --- warnings ----------------------------------------------------------------------------------
 
 
-def _date(value: Any) -> datetime | None:
-    try:
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return datetime.fromtimestamp(value, UTC)
-        if isinstance(value, str):
-            return parse_datetime(value)
-    except (ValueError, OverflowError, OSError):
-        return None
-    return None
-
-
-def _expiry(credential: Mapping[str, Any]) -> datetime | None:
-    for key in ("validUntil", "expirationDate", "exp", "expires"):
-        found = _date(credential.get(key))
-        if found is not None:
-            return found
-    return None
-
-
-def _flags_from_report(report: Mapping[str, Any] | None) -> list[str]:
-    if report is None:
-        return ["report.missing"]
-    flags: list[str] = []
-    skipped_kb = False
-    checks = report.get("checks")
-    for check in checks if isinstance(checks, list) else []:
-        if not isinstance(check, Mapping):
-            continue
-        status, code = check.get("status"), check.get("code")
-        if status not in ("failed", "error", "warning") or not isinstance(code, str):
-            continue
-        if status == "warning" and not code.startswith("trust."):
-            continue
-        if code == "sdjwt.kb_missing":
-            skipped_kb = True  # the holder's own SD-JWT has no key binding: that is made per request
-            continue
-        flags.append(code)
-    if report.get("verified") is False and not flags and not skipped_kb:
-        flags.append("report.not_verified")
-    return flags
-
-
-def _warning_text(flag: str) -> str:
-    if flag in _FLAG_TEXT:
-        return _FLAG_TEXT[flag]
-    return f"it did not verify ({flag})"
-
-
-def _flags(credential: Mapping[str, Any], report: Mapping[str, Any] | None, clock: Clock,
-           trust_list: TrustList | None) -> tuple[str, ...]:
-    flags = _flags_from_report(report)
-    expiry = _expiry(credential)
-    if expiry is not None and expiry < clock.now():
-        flags.append("validity.expired")
-    if trust_list is not None and trust_list.lookup(credential_issuer(credential)) is None:
-        flags.append("trust.untrusted_issuer")
-    return tuple(dict.fromkeys(flags))
-
-
 # --- QueryByExample ----------------------------------------------------------------------------
 
 
@@ -302,7 +113,7 @@ def _match_example(entry: Mapping[str, Any], credential: Mapping[str, Any]) -> l
     types = credential_types(credential)
     if credential_format(credential) == "ob2":
         types = [*types, "OpenBadgeCredential"]  # OB 2.0 assertions answer Open Badges queries too
-    wanted = [t for t in _as_list(example.get("type")) if isinstance(t, str) and t != "VerifiableCredential"]
+    wanted = [t for t in as_list(example.get("type")) if isinstance(t, str) and t != "VerifiableCredential"]
     if any(t not in types for t in wanted):
         return None
     if wanted:
@@ -315,7 +126,7 @@ def _match_example(entry: Mapping[str, Any], credential: Mapping[str, Any]) -> l
         if issuer != wanted_issuer:
             return None
         reasons.append(f"it was issued by {issuer}, the issuer asked for")
-    trusted = [t.get("issuer") or t.get("id") for t in _as_list(entry.get("trustedIssuer"))
+    trusted = [t.get("issuer") or t.get("id") for t in as_list(entry.get("trustedIssuer"))
                if isinstance(t, Mapping)]
     if trusted:
         if issuer not in trusted:
@@ -344,10 +155,10 @@ def _match_example(entry: Mapping[str, Any], credential: Mapping[str, Any]) -> l
 
 def _qbe_queries(request: Mapping[str, Any]) -> list[tuple[str, Mapping[str, Any]]]:
     queries: list[tuple[str, Mapping[str, Any]]] = []
-    for i, query in enumerate(_as_list(request.get("query"))):
+    for i, query in enumerate(as_list(request.get("query"))):
         if not isinstance(query, Mapping) or query.get("type") != "QueryByExample":
             continue
-        for j, entry in enumerate(_as_list(query.get("credentialQuery"))):
+        for j, entry in enumerate(as_list(query.get("credentialQuery"))):
             if isinstance(entry, Mapping):
                 queries.append((f"query[{i}].credentialQuery[{j}]", entry))
     if not queries:
@@ -383,7 +194,7 @@ def _match_dcql(query: Mapping[str, Any],
     if fmt == "dc+sd-jwt":
         if have != "dc+sd-jwt":
             return None
-        vcts = [v for v in _as_list(meta.get("vct_values")) if isinstance(v, str)]
+        vcts = [v for v in as_list(meta.get("vct_values")) if isinstance(v, str)]
         if vcts and credential.get("vct") not in vcts:
             return None
         reasons.append(f"it is an SD-JWT VC of type {credential.get('vct')}")
@@ -391,15 +202,15 @@ def _match_dcql(query: Mapping[str, Any],
         if have != "ldp_vc":
             return None
         types = credential_types(credential)
-        options = [o for o in _as_list(meta.get("type_values")) if isinstance(o, list)]
+        options = [o for o in as_list(meta.get("type_values")) if isinstance(o, list)]
         if options and not any(all(t in types for t in option) for option in options):
             return None
         reasons.append(f"it is a {', '.join(t for t in types if t != 'VerifiableCredential')}")
     else:
         return None
-    claims = [c for c in _as_list(query.get("claims")) if isinstance(c, Mapping)]
+    claims = [c for c in as_list(query.get("claims")) if isinstance(c, Mapping)]
     results = {str(c.get("id", i)): _match_claim(c, credential) for i, c in enumerate(claims)}
-    claim_sets = [s for s in _as_list(query.get("claim_sets")) if isinstance(s, list)]
+    claim_sets = [s for s in as_list(query.get("claim_sets")) if isinstance(s, list)]
     if claim_sets:
         chosen = next((s for s in claim_sets if all(results.get(str(k)) is not None for k in s)), None)
         if chosen is None:
@@ -419,7 +230,7 @@ def _match_dcql(query: Mapping[str, Any],
 
 def _dcql_queries(request: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     dcql = request.get("dcql_query", request)
-    queries = [q for q in _as_list(dcql.get("credentials") if isinstance(dcql, Mapping) else None)
+    queries = [q for q in as_list(dcql.get("credentials") if isinstance(dcql, Mapping) else None)
                if isinstance(q, Mapping) and isinstance(q.get("id"), str)]
     if not queries:
         raise RequestError("request.invalid", "the DCQL query has no credential queries")
@@ -458,8 +269,8 @@ def match(request: Mapping[str, Any],
                 found.append((str(query["id"]), outcome[0], outcome[1], str(query.get("format"))))
         if not found:
             continue
-        flags = _flags(credential, report, now, trust_list)
-        warnings = [_warning_text(f) for f in flags]
+        caution = caution_for(credential, report, clock=now, trust_list=trust_list)
+        flags, warnings = caution.flags, list(caution.warnings)
         for name, reasons, disclose, fmt in found:
             results.append(Match(id=cred_id, reasons=reasons, warnings=warnings,
                                  blocked=bool(flags) and cred_id not in confirmed, query=name,
@@ -482,5 +293,4 @@ def describe(matches: Sequence[Match]) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["BadgeFacts", "Match", "achievement_names", "badge_facts", "credential_format",
-           "credential_issuer", "credential_types", "describe", "match", "select_claims"]
+__all__ = ["Match", "describe", "match", "select_claims"]

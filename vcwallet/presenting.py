@@ -13,6 +13,7 @@ verifier will receive and lists what deserves a second look, before anything is 
 
 from __future__ import annotations
 
+import builtins
 import copy
 import hashlib
 import json
@@ -20,7 +21,7 @@ import re
 import uuid
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from verifier.baked import is_png, is_svg, read_baked
 from verifier.clock import Clock, SystemClock
@@ -38,11 +39,27 @@ from verifier.suites.base import DocumentLoader
 from verifier.trust import TrustList
 
 from .matching import Match, match
-from .requests import RequestError, request_binding, request_kind, utc_now_iso
+from .request_format import RequestError, request_binding, request_kind, utc_now_iso
 from .sdjwt_holder import present_sd_jwt
+from .wallet.keys import HolderKey
+from .wallet.records import CredentialSummary, StoredCredential
 
-if TYPE_CHECKING:  # the wallet is only ever passed in; importing it here would be a cycle
-    from .wallet import StoredCredential, Wallet
+
+class HolderWallet(Protocol):
+    """What presenting needs from a wallet (:class:`vcwallet.wallet.Wallet` is one). The wallet
+    is passed in, never imported: ``Wallet.present`` calls into this module."""
+
+    def list(self, search: str | None = None,
+             status: str | None = None) -> builtins.list[CredentialSummary]: ...
+
+    def get(self, ident: str) -> StoredCredential: ...
+
+    def resolve(self, ident: str) -> str: ...
+
+    def holder_keys(self) -> builtins.list[HolderKey]: ...
+
+    def holder_key_pair(self, key: str | None = None) -> tuple[HolderKey, Ed25519KeyPair]: ...
+
 
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
 ED25519_2020_CONTEXT = "https://w3id.org/security/suites/ed25519-2020/v1"
@@ -401,7 +418,7 @@ def stored_payload(stored: StoredCredential) -> tuple[str, str]:
     return stored.view().kind, text
 
 
-def wallet_candidates(wallet: Wallet) -> list[tuple[str, Any, Mapping[str, Any] | None]]:
+def wallet_candidates(wallet: HolderWallet) -> list[tuple[str, Any, Mapping[str, Any] | None]]:
     """``(id, credential as JSON, last report)`` for every readable credential in the wallet."""
     out: list[tuple[str, Any, Mapping[str, Any] | None]] = []
     for summary in wallet.list():
@@ -417,13 +434,13 @@ def wallet_candidates(wallet: Wallet) -> list[tuple[str, Any, Mapping[str, Any] 
     return out
 
 
-def match_wallet(wallet: Wallet, request: Mapping[str, Any], *, clock: Clock | None = None,
+def match_wallet(wallet: HolderWallet, request: Mapping[str, Any], *, clock: Clock | None = None,
                  trust_list: TrustList | None = None, confirmed: Collection[str] = ()) -> list[Match]:
     """:func:`vcwallet.matching.match` over every credential in the wallet."""
     return match(request, wallet_candidates(wallet), clock=clock, trust_list=trust_list, confirmed=confirmed)
 
 
-def choose(wallet: Wallet, matches: Sequence[Match], selections: Sequence[str]) -> list[Match]:
+def choose(wallet: HolderWallet, matches: Sequence[Match], selections: Sequence[str]) -> list[Match]:
     """The matches the holder selected (ids or unique prefixes); the only one when none is given."""
     if selections:
         chosen: list[Match] = []
@@ -458,7 +475,7 @@ def _sd_path(path: Sequence[str | int | None]) -> str:
     return format_path(ANY if part is None else part for part in path)
 
 
-def _sd_holder_key(wallet: Wallet, token: str) -> Ed25519KeyPair:
+def _sd_holder_key(wallet: HolderWallet, token: str) -> Ed25519KeyPair:
     bound = cnf_holder_key(split_sd_jwt(token).jws.payload)
     for info in wallet.holder_keys():
         if info.public_key_multibase == bound.multibase:
@@ -467,7 +484,7 @@ def _sd_holder_key(wallet: Wallet, token: str) -> Ed25519KeyPair:
                        "this SD-JWT VC is bound (cnf.jwk) to a key that is not in the wallet")
 
 
-def answer_request(wallet: Wallet, request: Mapping[str, Any], selections: Sequence[str] = (), *,
+def answer_request(wallet: HolderWallet, request: Mapping[str, Any], selections: Sequence[str] = (), *,
                    document_loader: DocumentLoader, disclose: Sequence[str] = (),
                    confirmed: bool = False, suite: str = "eddsa-rdfc-2022", clock: Clock | None = None,
                    trust_list: TrustList | None = None, matches: Sequence[Match] | None = None) -> Answer:
@@ -525,5 +542,5 @@ def answer_request(wallet: Wallet, request: Mapping[str, Any], selections: Seque
     return Answer(presentation, chosen, disclosure_preview(presentation), notes)
 
 
-__all__ = ["SUITES", "Answer", "Preview", "answer_request", "build_presentation", "choose",
+__all__ = ["SUITES", "Answer", "HolderWallet", "Preview", "answer_request", "build_presentation", "choose",
            "disclosure_preview", "match_wallet", "stored_payload", "wallet_candidates"]

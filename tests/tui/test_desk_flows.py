@@ -40,7 +40,7 @@ async def verify(app: Any, pilot: Any, desk: VerifyDesk, path: Path | str) -> An
 
 def make_presentation(session: Any, tmp_path: Path) -> Path:
     from vcwallet.presenting import answer_request
-    from vcwallet.requests import create_request
+    from vcwallet.requesting import create_request
 
     request = create_request(domain=DEMO_DISTRICT, achievement="Growth Mindset", challenge=CHALLENGE)
     ident = next(s.id for s in session.wallet.list() if s.achievement == "Growth Mindset")

@@ -16,7 +16,7 @@ from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.error import ErrorDialog
 from tui.screens.present import PresentScreen
 from vcwallet.demo.session import DEMO_DISTRICT, EDUCATOR_LAB, OB3_SD_JWT_VCT
-from vcwallet.requests import create_dcql_request, create_request
+from vcwallet.requesting import create_dcql_request, create_request
 
 SIZE = (120, 40)
 CHALLENGE = "tui-test-challenge-0123456789"

@@ -35,7 +35,7 @@ def labels(view: ReportView) -> list[str]:
 
 def write_presentation(session: Any, tmp_path: Path, *, stranger: bool) -> Path:
     """Maya's Growth Mindset badge, presented by Maya (her wallet key) or by a stranger."""
-    from vcwallet.requests import create_request
+    from vcwallet.requesting import create_request
 
     ident = next(s.id for s in session.wallet.list() if s.achievement == "Growth Mindset")
     credential = session.wallet.get(ident).view().document

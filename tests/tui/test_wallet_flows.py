@@ -306,6 +306,10 @@ async def test_backup_writes_a_file_that_restores(fresh_session: Any, tmp_path: 
         secret = app.screen.query_one("#prompt-input", Input)
         assert secret.password is True
         await pilot.press(*"backup secret", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PromptDialog)  # a new passphrase is typed twice, as on the CLI
+        assert app.screen.query_one("#prompt-input", Input).password is True
+        await pilot.press(*"backup secret", "enter")
         await settle(app, pilot)
         assert isinstance(app.screen, MainScreen)
     assert target.is_file()
@@ -321,6 +325,8 @@ async def test_backup_to_a_missing_folder_is_a_dialog_with_a_code(session: Any, 
         await pilot.pause()
         set_input(app.screen, "#prompt-input", str(tmp_path / "no" / "such" / "folder" / "b.vcwb"))
         await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press(*"pw", "enter")
         await pilot.pause()
         await pilot.press(*"pw", "enter")
         await settle(app, pilot)

@@ -7,31 +7,9 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
-from verifier.errors import VCError, advice
+from vcwallet.errors import advice
+from verifier.errors import VCError
 from verifier.rendering import safe_text
-
-#: What to do about the errors the app itself meets (the verifier's advice covers the checks).
-APP_ADVICE = {
-    "wallet.wrong_passphrase": "Check the passphrase (and Caps Lock) and try again.",
-    "wallet.not_found": "The badge or wallet is gone; it may have been deleted in another window.",
-    "wallet.busy": "Another vcwallet is using this wallet; close it and try again.",
-    "wallet.": "The wallet could not do this; run 'vcwallet check' to look at the wallet file.",
-    "io.file_error": "Check the path: the file must exist (or its folder, when writing) and be yours.",
-    "app.internal_error": "This is a bug in vcwallet. Nothing was changed; please report what you did.",
-    "presentation.holder_mismatch": "This badge is bound to a key this wallet does not hold; present it "
-                                    "from the wallet that holds its key.",
-    "request.unconfirmed": "Confirm that you want to present a flagged badge, or choose another.",
-    "request.": "Ask the district for a new request file.",
-    "sdjwt.unknown_path": "Choose claims from the list; that path is not in this credential.",
-}
-
-
-def app_advice(code: str | None) -> str | None:
-    """Advice for ``code``: the app's own first, then the verifier's (longest prefix wins)."""
-    if not code:
-        return None
-    best = max((p for p in APP_ADVICE if code.startswith(p)), key=len, default=None)
-    return APP_ADVICE[best] if best else advice(code)
 
 
 def error_parts(error: BaseException) -> tuple[str, str]:
@@ -67,7 +45,7 @@ class ErrorDialog(ModalScreen[None]):
             body = "\n".join(safe_text(line) for line in self.message.splitlines())
             yield Static(body, classes="dialog-body", markup=False)
             yield Static(f"code: {self.code}", classes="dialog-code", markup=False)
-            tip = app_advice(self.code)
+            tip = advice(self.code)  # the one lookup the command line uses too
             if tip:
                 yield Static(f"→ {tip}", classes="dialog-advice", markup=False)
             yield Button("Close (Esc)", id="close", variant="primary")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -11,22 +10,21 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DirectoryTree, Input, Label, Static
 
+from ..services import AppServices
+
 
 class FilePicker(ModalScreen[Path | None]):
     """Returns the chosen path (a file, or a folder unless ``files_only``), or None on Escape."""
 
     BINDINGS = [("escape", "cancel", "Cancel")]
 
-    def __init__(self, start: Path, title: str = "Import badges: choose a file or folder", *,
-                 files_only: bool = False) -> None:
+    def __init__(self, services: AppServices, start: Path,
+                 title: str = "Import badges: choose a file or folder", *, files_only: bool = False) -> None:
         super().__init__()
+        self.services = services
         self.start = start
         self.title_text = title
         self.files_only = files_only
-
-    @property
-    def services(self) -> Any:
-        return self.app.services  # type: ignore[attr-defined]
 
     def compose(self) -> ComposeResult:
         what = "a file" if self.files_only else "a file, or type a folder path to take everything in it"

@@ -7,16 +7,17 @@ own codes; this is the net for everything else (``app.internal_error``).
 
 from __future__ import annotations
 
-from textual.dom import DOMNode
+from textual.message_pump import MessagePump
 from textual.worker import Worker, WorkerState
 
-from .error import ErrorDialog
+from ..messages import ShowError
 
 
-def show_worker_error(node: DOMNode, event: Worker.StateChanged, title: str = "That did not work") -> bool:
-    """Show a dialog if ``event`` is a worker failing; returns whether it was."""
+def show_worker_error(node: MessagePump, event: Worker.StateChanged,
+                      title: str = "That did not work") -> bool:
+    """Ask for an error dialog if ``event`` is a worker failing; returns whether it was."""
     error = event.worker.error
     if event.state is not WorkerState.ERROR or error is None:
         return False
-    node.app.push_screen(ErrorDialog.from_error(title, error))
+    node.post_message(ShowError(title, error))
     return True

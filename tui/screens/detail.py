@@ -7,7 +7,6 @@ the card (the ``-narrow`` breakpoint class), so check lines are not cut off.
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -17,16 +16,26 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown, Static
 from textual.worker import Worker
 
+from vcwallet.wallet import Wallet
 from verifier.errors import VCError
 from verifier.rendering import safe_text
 from verifier.report import VerificationReport, dumps_json
 from verifier.verification import observe_checks
 
-from ..dialogs.error import ErrorDialog
+from ..dialogs.confirm import ConfirmDialog
 from ..dialogs.worker_errors import show_worker_error
-from ..widgets.badge_card import achievement_of, card_body, card_facts, image_url, medallion
+from ..messages import Ask, BadgeRemoved, ShareBadge, ShowError, WalletChanged
+from ..services import AppServices
+from ..widgets.badge_card import (
+    achievement_of,
+    card_body,
+    card_facts,
+    image_url,
+    issued_date,
+    issuer_label,
+    medallion,
+)
 from ..widgets.report_view import ReportView
-from ..widgets.wallet_view import issued_date, issuer_label
 
 MAX_RAW = 20000
 
@@ -42,14 +51,15 @@ class DetailScreen(Screen[None]):
         Binding("d", "delete", "Delete"),
     ]
 
-    def __init__(self, ident: str) -> None:
+    def __init__(self, ident: str, services: AppServices) -> None:
         super().__init__()
         self.ident = ident
+        self.services = services
         self.show_raw = False
 
     @property
-    def wallet(self) -> Any:
-        return self.app.services.wallet  # type: ignore[attr-defined]
+    def wallet(self) -> Wallet:
+        return self.services.opened()
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -76,8 +86,7 @@ class DetailScreen(Screen[None]):
         document = stored.view().document or {}
         achievement = achievement_of(document, summary.extra)
         title = summary.achievement or summary.name or "Credential"
-        issuer = issuer_label(self.app.services.trust_list,  # type: ignore[attr-defined]
-                              summary.issuer_id, summary.issuer_name)
+        issuer = issuer_label(self.services.trust_list, summary.issuer_id, summary.issuer_name)
         self.query_one("#medallion", Static).update(medallion(title))
         self.query_one("#facts", Static).update(card_facts(
             title, status=summary.status, issuer_name=issuer, issued=issued_date(summary.issued),
@@ -96,7 +105,7 @@ class DetailScreen(Screen[None]):
                 VerificationReport.from_json(stored.report))
 
     def action_back(self) -> None:
-        self.app.pop_screen()
+        self.dismiss()
 
     def action_raw(self) -> None:
         """Swap the card for the exact stored bytes (pretty-printed when JSON) and back."""
@@ -121,11 +130,10 @@ class DetailScreen(Screen[None]):
             with observe_checks(lambda check: self.app.call_from_thread(view.add_live, check)):
                 results = self.wallet.recheck(self.ident)
         except VCError as exc:
-            self.app.call_from_thread(self.app.push_screen, ErrorDialog.from_error("Re-verify failed", exc))
+            self.post_message(ShowError("Re-verify failed", exc))
             return
         if results and results[0].error is not None:
-            self.app.call_from_thread(self.app.push_screen,
-                                      ErrorDialog.from_error("Re-verify failed", results[0].error))
+            self.post_message(ShowError("Re-verify failed", results[0].error))
             return
         self.app.call_from_thread(self._rechecked)
 
@@ -136,33 +144,21 @@ class DetailScreen(Screen[None]):
     def _rechecked(self) -> None:
         self.load()
         self.notify("Re-verified.")
-        self._refresh_wallet()
-
-    def _refresh_wallet(self) -> None:
-        from ..widgets.wallet_view import WalletView
-
-        for screen in self.app.screen_stack:
-            for view in screen.query(WalletView):
-                view.refresh_table(self.ident)
+        self.post_message(WalletChanged(self.ident))
 
     def action_share(self) -> None:
-        from .share import ShareScreen
-
-        self.app.push_screen(ShareScreen(self.ident))
+        self.post_message(ShareBadge(self.ident))
 
     def action_delete(self) -> None:
-        from ..dialogs.confirm import ConfirmDialog
-
         def answer(yes: bool | None) -> None:
             if not yes:
                 return
             try:
                 self.wallet.remove(self.ident)
             except VCError as exc:
-                self.app.push_screen(ErrorDialog.from_error("Delete failed", exc))
+                self.post_message(ShowError("Delete failed", exc))
                 return
-            self.app.pop_screen()
-            self._refresh_wallet()
+            self.post_message(BadgeRemoved(self.ident))
 
-        self.app.push_screen(ConfirmDialog("Delete this badge?", "It will be removed from this wallet. "
-                                           "Backups keep their copy.", "Delete"), answer)
+        self.post_message(Ask(ConfirmDialog("Delete this badge?", "It will be removed from this wallet. "
+                                            "Backups keep their copy.", "Delete"), answer))

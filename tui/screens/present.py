@@ -20,10 +20,16 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
+from vcwallet.presenting import Answer
+from vcwallet.sdjwt_holder import claim_tree
+from vcwallet.usecases.present import OpenedRequest, make_presentation, open_request, presentation_caution
+from vcwallet.wallet import Wallet
 from verifier.errors import VCError
 
 from ..dialogs.confirm import ConfirmDialog
-from ..dialogs.error import ErrorDialog
+from ..dialogs.file_picker import FilePicker
+from ..messages import Ask, ShowError
+from ..services import AppServices
 
 OUT_NAMES = ("presentation.json", "presentation.sd-jwt")
 
@@ -57,29 +63,24 @@ class PresentScreen(Screen[None]):
         Binding("ctrl+s", "write", "Write"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, services: AppServices) -> None:
         super().__init__()
-        self.request: dict[str, Any] | None = None
-        self.matches: list[Any] = []
-        self.answer: Any = None
+        self.services = services
+        self.opened: OpenedRequest | None = None
+        self.answer: Answer | None = None
         self.confirmed = False
         self.written: Path | None = None
 
     @property
-    def wallet(self) -> Any:
-        return self.app.services.wallet  # type: ignore[attr-defined]
-
-    @property
-    def services(self) -> Any:
-        return self.app.services  # type: ignore[attr-defined]
+    def wallet(self) -> Wallet:
+        return self.services.opened()
 
     def default_request(self) -> str:
-        folder: Path | None = self.services.requests_dir
+        folder = self.services.requests_dir
         if folder is None:
             return ""
         found = sorted(folder.glob("*.json")) if folder.is_dir() else []
-        shown: str = self.services.show_path(found[0] if found else folder)
-        return shown
+        return self.services.show_path(found[0] if found else folder)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -114,56 +115,49 @@ class PresentScreen(Screen[None]):
         self.query_one("#req-path", Input).focus()
 
     def action_back(self) -> None:
-        self.app.pop_screen()
+        self.dismiss()
 
     def _error(self, title: str, exc: BaseException) -> None:
-        self.app.push_screen(ErrorDialog.from_error(title, exc))
+        self.post_message(ShowError(title, exc))
 
     # -- 1. the request -------------------------------------------------------------------------
     @on(Button.Pressed, "#req-browse")
     def action_browse(self) -> None:
-        from ..dialogs.file_picker import FilePicker
-
         def chosen(path: Path | None) -> None:
             if path is not None:
                 self.query_one("#req-path", Input).value = self.services.show_path(path)
                 self.open_request()
 
         start = self.services.requests_dir or self.services.start_dir
-        self.app.push_screen(FilePicker(start, "Open the district's request", files_only=True), chosen)
+        picker = FilePicker(self.services, start, "Open the district's request", files_only=True)
+        self.post_message(Ask(picker, chosen))
 
     @on(Input.Submitted, "#req-path")
     @on(Button.Pressed, "#req-open")
     def open_request(self) -> None:
-        from vcwallet.presenting import match_wallet
-        from vcwallet.requests import load_request, request_binding
-
         path = self.services.read_path(self.query_one("#req-path", Input).value)
         try:
             if path.is_dir():
                 raise IsADirectoryError(21, "That is a folder; choose a request file in it (Browse…)",
                                         self.services.show_path(path))
-            request = load_request(path.read_bytes())
-            _challenge, domain = request_binding(request)
-            matches = match_wallet(self.wallet, request, clock=self.services.clock(),
-                                   trust_list=self.services.trust_list)
+            opened = open_request(self.wallet, path.read_bytes(), clock=self.services.clock(),
+                                  trust_list=self.services.trust_list)
         except (OSError, VCError) as exc:
             self._error("Cannot use this request", exc)
             return
-        self.request, self.matches, self.answer, self.confirmed = request, matches, None, False
-        ids = list(dict.fromkeys(m.id for m in matches))
+        self.opened, self.answer, self.confirmed = opened, None, False
+        ids = opened.ids
         info = Text()
-        info.append(f"Request from {domain}: ", style="bold")
+        info.append(f"Request from {opened.domain}: ", style="bold")
         info.append(f"{len(ids)} badge(s) in your wallet answer it." if ids
                     else "nothing in your wallet answers it.")
-        reason = _reason(request)
-        if reason:
-            info.append(f"  “{reason}”", style="italic")
+        if opened.reason:
+            info.append(f"  “{opened.reason}”", style="italic")
         self.query_one("#req-info", Static).update(info)
         box = self.query_one("#matches", SelectionList)
         box.clear_options()
         for ident in ids:
-            match = next(m for m in matches if m.id == ident)
+            match = next(m for m in opened.matches if m.id == ident)
             summary = self.wallet.get(ident).summary
             label = Text(summary.achievement or summary.name or ident, style="bold")
             label.append(f"  {summary.issuer_name or summary.issuer_id or ''}", style="dim")
@@ -189,8 +183,6 @@ class PresentScreen(Screen[None]):
         self._clear_preview()
 
     def _show_claims(self) -> None:
-        from vcwallet.sdjwt_holder import claim_tree
-
         claims = self.query_one("#claims", SelectionList)
         claims.clear_options()
         for ident in self._chosen():
@@ -222,29 +214,27 @@ class PresentScreen(Screen[None]):
     @on(Button.Pressed, "#preview")
     def action_preview(self) -> None:
         chosen = self._chosen()
-        if self.request is None or not chosen:
-            self.app.notify("Open a request and choose a badge first.", severity="warning")
+        opened = self.opened
+        if opened is None or not chosen:
+            self.notify("Open a request and choose a badge first.", severity="warning")
             return
-        flagged = [m for m in self.matches if m.id in chosen and m.warnings]
-        if flagged and not self.confirmed:
+        caution = presentation_caution(opened, chosen)
+        if caution.needs_confirmation and not self.confirmed:
             def answer(yes: bool | None) -> None:
                 if yes:
                     self.confirmed = True
                     self.action_preview()
 
-            self.app.push_screen(ConfirmDialog(
+            self.post_message(Ask(ConfirmDialog(
                 "Present a badge with warnings?",
-                "\n".join(f"• {w}" for m in flagged for w in m.warnings), "Present anyway"), answer)
+                "\n".join(f"• {w}" for w in caution.warnings), "Present anyway"), answer))
             return
-        from vcwallet.presenting import answer_request
-
         disclose = [str(v) for v in self.query_one("#claims", SelectionList).selected]
-        loader = self.services.make_verifier(None).contexts.document_loader
         try:
-            self.answer = answer_request(self.wallet, self.request, chosen, document_loader=loader,
-                                         disclose=disclose, confirmed=self.confirmed,
-                                         trust_list=self.services.trust_list, matches=self.matches,
-                                         clock=self.services.clock())
+            self.answer = make_presentation(self.wallet, opened, chosen,
+                                            document_loader=self.services.document_loader(),
+                                            disclose=disclose, confirmed=self.confirmed,
+                                            trust_list=self.services.trust_list, clock=self.services.clock())
         except (VCError, OSError) as exc:
             self._error("Could not make the presentation", exc)
             return
@@ -265,7 +255,7 @@ class PresentScreen(Screen[None]):
     @on(Button.Pressed, "#write")
     def action_write(self) -> None:
         if self.answer is None:
-            self.app.notify("Look at the preview (4) before writing anything.", severity="warning")
+            self.notify("Look at the preview (4) before writing anything.", severity="warning")
             return
         target = self.services.read_path(self.query_one("#out-path", Input).value)
         try:
@@ -274,13 +264,6 @@ class PresentScreen(Screen[None]):
             self._error("Could not write the presentation", exc)
             return
         self.written = target
-        self.app.notify(f"Presentation written to {self.services.show_path(target)}. "
-                        "Send it to the district.")
+        self.notify(f"Presentation written to {self.services.show_path(target)}. "
+                    "Send it to the district.")
 
-
-def _reason(request: dict[str, Any]) -> str | None:
-    for query in request.get("query", []) if isinstance(request.get("query"), list) else []:
-        for item in query.get("credentialQuery", []) if isinstance(query, dict) else []:
-            if isinstance(item, dict) and isinstance(item.get("reason"), str):
-                return str(item["reason"])
-    return None

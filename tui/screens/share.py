@@ -1,8 +1,11 @@
-"""Share one badge: a LinkedIn "Add to profile" link, a baked PNG/SVG, or an HTML badge page."""
+"""Share one badge: a LinkedIn "Add to profile" link, a baked PNG/SVG, or an HTML badge page.
+
+Each action is a use case of :mod:`vcwallet.usecases.share`, the same the command line runs: the
+same caution (asked by the app before this screen opens; ``confirmed`` carries the answer), the
+same rule for what may be baked, the same image and issuer name on the page.
+"""
 
 from __future__ import annotations
-
-from typing import Any
 
 from rich.text import Text
 from textual import on
@@ -11,11 +14,12 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
+from vcwallet.usecases.share import bake_badge, share_html, share_linkedin
+from vcwallet.wallet import Wallet
 from verifier.errors import VCError
 
-from ..dialogs.error import ErrorDialog
-
-BADGE_COLOUR = (38, 110, 160)
+from ..messages import ShowError
+from ..services import AppServices
 
 
 class ShareScreen(ModalScreen[None]):
@@ -23,17 +27,15 @@ class ShareScreen(ModalScreen[None]):
 
     BINDINGS = [("escape", "close", "Close")]
 
-    def __init__(self, ident: str) -> None:
+    def __init__(self, ident: str, services: AppServices, *, confirmed: bool = False) -> None:
         super().__init__()
         self.ident = ident
+        self.services = services
+        self.confirmed = confirmed
 
     @property
-    def wallet(self) -> Any:
-        return self.app.services.wallet  # type: ignore[attr-defined]
-
-    @property
-    def services(self) -> Any:
-        return self.app.services  # type: ignore[attr-defined]
+    def wallet(self) -> Wallet:
+        return self.services.opened()
 
     def compose(self) -> ComposeResult:
         stored = self.wallet.get(self.ident)
@@ -70,48 +72,36 @@ class ShareScreen(ModalScreen[None]):
 
     @on(Button.Pressed, "#share-linkedin")
     def linkedin(self) -> None:
-        from vcwallet.sharing.linkedin import linkedin_add_to_profile_url
-
-        stored = self.wallet.get(self.ident)
         try:
-            url = linkedin_add_to_profile_url(stored.view().document or {},
-                                              trust_list=self.services.trust_list)
+            done = share_linkedin(self.wallet, self.ident, confirmed=self.confirmed,
+                                  trust_list=self.services.trust_list, clock=self.services.clock())
         except VCError as exc:
-            self.app.push_screen(ErrorDialog.from_error("No LinkedIn link for this badge", exc))
+            self.post_message(ShowError("No LinkedIn link for this badge", exc))
             return
-        self.app.copy_to_clipboard(url)
-        self._say(f"Copied to the clipboard (if your terminal allows):\n{url}")
+        self.app.copy_to_clipboard(done.url)
+        self._say(f"Copied to the clipboard (if your terminal allows):\n{done.url}")
 
     @on(Button.Pressed, "#share-html")
     def html(self) -> None:
-        from vcwallet.sharing.html_page import badge_page
-
-        stored = self.wallet.get(self.ident)
         target = self.services.read_path(self.query_one("#share-html-path", Input).value)
         try:
-            target.write_text(badge_page(stored.data, image=None), encoding="utf-8")
+            done = share_html(self.wallet, self.ident, confirmed=self.confirmed,
+                              trust_list=self.services.trust_list, clock=self.services.clock())
+            target.write_text(done.html, encoding="utf-8")
         except (OSError, VCError) as exc:
-            self.app.push_screen(ErrorDialog.from_error("Could not write the page", exc))
+            self.post_message(ShowError("Could not write the page", exc))
             return
         self._say(f"Wrote {self.services.show_path(target)}")
 
     @on(Button.Pressed, "#share-bake")
     def bake(self) -> None:
-        from vcwallet.presenting import stored_payload
-        from vcwallet.sharing.baking import bake_png, bake_svg, make_badge_png, make_badge_svg
-
-        stored = self.wallet.get(self.ident)
         target = self.services.read_path(self.query_one("#share-bake-path", Input).value)
-        name = stored.summary.achievement or stored.summary.name or "Badge"
-        spec = "ob2" if stored.summary.kind == "ob2" else "ob3"
         try:
-            _kind, payload = stored_payload(stored)
-            if target.suffix.lower() == ".svg":
-                data = bake_svg(make_badge_svg(name, BADGE_COLOUR), payload, spec=spec)
-            else:
-                data = bake_png(make_badge_png(name, BADGE_COLOUR), payload, spec=spec)
-            target.write_bytes(data)
-        except (OSError, VCError, UnicodeDecodeError) as exc:
-            self.app.push_screen(ErrorDialog.from_error("Could not bake the image", exc))
+            done = bake_badge(self.wallet, self.ident, confirmed=self.confirmed,
+                              image_type="svg" if target.suffix.lower() == ".svg" else "png",
+                              trust_list=self.services.trust_list, clock=self.services.clock())
+            target.write_bytes(done.image)
+        except (OSError, VCError) as exc:
+            self.post_message(ShowError("Could not bake the image", exc))
             return
         self._say(f"Wrote {self.services.show_path(target)}; check it with: vcwallet verify FILE")

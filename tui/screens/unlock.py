@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -13,18 +11,26 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, LoadingIndicator, Static
 from textual.worker import Worker, WorkerState
 
+from vcwallet.errors import advice
+from vcwallet.wallet import Wallet
 from verifier.errors import VCError
 
-from ..dialogs.error import app_advice, error_parts
+from ..dialogs.error import error_parts
+from ..services import AppServices, WalletOpener
 
 
-class UnlockScreen(Screen[Any]):
+class UnlockScreen(Screen[Wallet]):
     """Dismisses with the open wallet. Wrong passphrases stay on this screen with the code."""
 
     BINDINGS = [Binding("escape", "app.quit", "Quit")]
 
+    def __init__(self, services: AppServices, opener: WalletOpener) -> None:
+        super().__init__()
+        self.services = services
+        self.opener = opener
+
     def compose(self) -> ComposeResult:
-        services = self.app.services  # type: ignore[attr-defined]
+        services = self.services
         yield Header()
         with Center(id="unlock-center"), Vertical(id="unlock", classes="dialog"):
             yield Label("Unlock your wallet", classes="dialog-title")
@@ -52,7 +58,7 @@ class UnlockScreen(Screen[Any]):
     @work(thread=True, exclusive=True, exit_on_error=False)
     def unlock(self, passphrase: str) -> None:
         try:
-            wallet = self.app.services.open_wallet(passphrase)  # type: ignore[attr-defined]
+            wallet = self.opener(passphrase)
         except (VCError, OSError) as exc:
             self.app.call_from_thread(self._failed, exc)
             return
@@ -70,7 +76,7 @@ class UnlockScreen(Screen[Any]):
         box.value = ""
         box.focus()
         message, code = error_parts(exc)
-        tip = app_advice(code)
+        tip = advice(code)
         text = Text(f"✗ {message}\n", style="bold")
         text.append(f"code {code}", style="bold red3")
         if tip:

@@ -10,11 +10,13 @@ fetched at import (``summary.extra["badge_class"]``); the card reads it from the
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from rich.text import Text
 
 from verifier.rendering import safe_text
+from verifier.trust import TrustList
 
 from .status_pill import pill
 
@@ -39,6 +41,25 @@ def _text(value: Any) -> str | None:
     if isinstance(value, list) and value:
         return _text(value[0])
     return None
+
+
+def issued_date(value: str | None) -> str:
+    """``YYYY-MM-DD`` from an ISO date-time, or from a JWT's seconds since the epoch (SD-JWT ``iat``)."""
+    if value and value.strip().isdigit():
+        try:
+            return datetime.fromtimestamp(int(value), UTC).strftime("%Y-%m-%d")
+        except (OverflowError, OSError, ValueError):
+            return "—"
+    return (value or "")[:10] or "—"
+
+
+def issuer_label(trust: TrustList | None, issuer_id: str | None, claimed: str | None) -> str:
+    """The trust list's name for the issuer when known, never only the badge's own claim."""
+    entry = trust.lookup(issuer_id) if trust is not None and issuer_id else None
+    if entry is not None:
+        return str(entry.name)
+    name = claimed or issuer_id or "unknown issuer"
+    return f"{name} (not on trust list)" if trust is not None else name
 
 
 def initials(title: str) -> str:

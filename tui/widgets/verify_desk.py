@@ -7,6 +7,7 @@ challenge and domain they sent, or loads them from the request file they sent.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,14 +20,18 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Static, TextArea
 from textual.worker import Worker
 
+from vcwallet.request_format import load_request, request_binding
 from verifier.checks.presentation import not_an_answer
 from verifier.errors import VCError
 from verifier.rendering import safe_text
 from verifier.report import VerificationReport, internal_error_report
 from verifier.trust import TrustList
+from verifier.verification import Verifier
 
-from ..dialogs.error import ErrorDialog
+from ..dialogs.file_picker import FilePicker
 from ..dialogs.worker_errors import show_worker_error
+from ..messages import Ask, ShowError
+from ..services import AppServices
 from .report_view import ReportView
 
 MAX_FILE = 8 * 1024 * 1024
@@ -57,14 +62,11 @@ class VerifyDesk(Widget):
     VerifyDesk { layout: vertical; }
     """
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, services: AppServices, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        self.services = services
         self.trust_list: TrustList | None = None
         self.last_report: VerificationReport | None = None
-
-    @property
-    def services(self) -> Any:
-        return self.app.services  # type: ignore[attr-defined]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="desk-form"):
@@ -108,16 +110,14 @@ class VerifyDesk(Widget):
 
     def _error(self, title: str, exc: BaseException) -> None:
         self.query_one("#desk-report", ReportView).loading = False
-        self.app.push_screen(ErrorDialog.from_error(title, exc))
+        self.post_message(ShowError(title, exc))
 
-    def _pick(self, title: str, start: Path, then: Any) -> None:
-        from ..dialogs.file_picker import FilePicker
-
+    def _pick(self, title: str, start: Path, then: Callable[[Path], None]) -> None:
         def chosen(path: Path | None) -> None:
             if path is not None:
                 then(path)
 
-        self.app.push_screen(FilePicker(start, title=title, files_only=True), chosen)
+        self.post_message(Ask(FilePicker(self.services, start, title=title, files_only=True), chosen))
 
     # -- trust list ----------------------------------------------------------------------------
     def action_open_trust(self) -> None:
@@ -132,8 +132,7 @@ class VerifyDesk(Widget):
     def load_trust(self) -> None:
         text = self.query_one("#desk-trust", Input).value.strip()
         if not text:
-            self.app.notify("Type the path of a trust list first (or press t to pick one).",
-                            severity="warning")
+            self.notify("Type the path of a trust list first (or press t to pick one).", severity="warning")
             return
         try:
             self.trust_list = TrustList.load(self.services.read_path(text))
@@ -152,8 +151,6 @@ class VerifyDesk(Widget):
         self.action_open_request()
 
     def load_request(self, path: Path) -> None:
-        from vcwallet.requests import load_request, request_binding
-
         try:
             challenge, domain = request_binding(load_request(read_input_file(path)))
         except (OSError, VCError) as exc:
@@ -186,7 +183,7 @@ class VerifyDesk(Widget):
         elif pasted:
             data, label = pasted.encode("utf-8"), "pasted text"
         else:
-            self.app.notify("Give a file path (o picks one) or paste a credential first.", severity="warning")
+            self.notify("Give a file path (o picks one) or paste a credential first.", severity="warning")
             return
         challenge = self.query_one("#desk-challenge", Input).value.strip() or None
         domain = self.query_one("#desk-domain", Input).value.strip() or None
@@ -200,7 +197,7 @@ class VerifyDesk(Widget):
         ``internal.error`` report on screen (design rule: no bare ``except Exception`` outside
         the per-input boundaries), so the clerk can go on with the next one. A verifier that
         cannot be built is no fault of the input: that one shows the error dialog."""
-        verifier = self.services.make_verifier(self.trust_list)
+        verifier = self.services.verifier(self.trust_list)
         try:
             report = self._verify(verifier, data, label, challenge, domain)
         except Exception as exc:  # noqa: BLE001 - the per-input boundary, see above
@@ -208,7 +205,7 @@ class VerifyDesk(Widget):
         self.app.call_from_thread(self._show, report)
 
     @staticmethod
-    def _verify(verifier: Any, data: bytes, label: str, challenge: str | None,
+    def _verify(verifier: Verifier, data: bytes, label: str, challenge: str | None,
                 domain: str | None) -> VerificationReport:
         text = data.decode("utf-8", "replace").strip() if data[:1] != b"\x89" else ""
         if looks_like_presentation(data):

@@ -7,7 +7,6 @@ back on the UI thread; errors arrive as dialogs with a code and advice.
 from __future__ import annotations
 
 from collections import Counter
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,15 +17,21 @@ from textual.binding import Binding
 from textual.widget import Widget
 from textual.widgets import DataTable, Input, ProgressBar, Static
 
+from vcwallet.passphrases import check_new_passphrase
+from vcwallet.usecases.safety import backup_wallet
+from vcwallet.wallet import CredentialSummary, RecheckResult, Wallet
 from verifier.errors import VCError
 from verifier.rendering import TITLES, could_not_check, safe_text
 from verifier.report import CheckResult, Status, VerificationReport
 from verifier.verification import observe_checks
 
 from ..dialogs.confirm import ConfirmDialog
-from ..dialogs.error import ErrorDialog
+from ..dialogs.file_picker import FilePicker
 from ..dialogs.prompt import PromptDialog
-from .report_view import MARK, STYLE
+from ..messages import Ask, OpenBadge, PresentBadges, ShareBadge, ShowError
+from ..services import AppServices
+from .badge_card import issued_date, issuer_label
+from .report_view import MARK, STYLE, check_label
 from .status_pill import PILLS, WORDS, pill, status_word
 
 COLUMNS = ("Achievement", "Issuer", "Issued", "Status")
@@ -41,25 +46,6 @@ STATUS_ORDER = ("verified", "untrusted", "revoked", "suspended", "expired", "inv
 
 def clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
-
-
-def issued_date(value: str | None) -> str:
-    """``YYYY-MM-DD`` from an ISO date-time, or from a JWT's seconds since the epoch (SD-JWT ``iat``)."""
-    if value and value.strip().isdigit():
-        try:
-            return datetime.fromtimestamp(int(value), UTC).strftime("%Y-%m-%d")
-        except (OverflowError, OSError, ValueError):
-            return "—"
-    return (value or "")[:10] or "—"
-
-
-def issuer_label(trust: Any, issuer_id: str | None, claimed: str | None) -> str:
-    """The trust list's name for the issuer when known, never only the badge's own claim."""
-    entry = trust.lookup(issuer_id) if trust is not None and issuer_id else None
-    if entry is not None:
-        return str(entry.name)
-    name = claimed or issuer_id or "unknown issuer"
-    return f"{name} (not on trust list)" if trust is not None else name
 
 
 def column_widths(total: int) -> tuple[int, int, int, int]:
@@ -80,7 +66,7 @@ def check_marks(report: VerificationReport) -> Text:
     return text
 
 
-def status_counts(items: list[Any]) -> str:
+def status_counts(items: list[CredentialSummary]) -> str:
     counts = Counter(item.status for item in items)
     order = [s for s in STATUS_ORDER if counts[s]] + sorted(s for s in counts if s not in STATUS_ORDER)
     return " · ".join(f"{counts[s]} {WORDS.get(s) or PILLS.get(s, (s,))[0].split(' ', 1)[-1]}"
@@ -101,18 +87,15 @@ class WalletView(Widget):
         Binding("escape", "clear_search", "Clear search", show=False),
     ]
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, services: AppServices, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        self.services = services
         self.search_text = ""
         self.widths = column_widths(120)
 
     @property
-    def wallet(self) -> Any:
-        return self.app.services.wallet  # type: ignore[attr-defined]
-
-    @property
-    def services(self) -> Any:
-        return self.app.services  # type: ignore[attr-defined]
+    def wallet(self) -> Wallet | None:
+        return self.services.wallet
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="search achievements, issuers, tags…  (Enter: back to the table, Esc: clear)",
@@ -170,10 +153,11 @@ class WalletView(Widget):
         if select is None and table.row_count:
             table.move_cursor(row=min(row, table.row_count - 1))
 
-    def show_summary(self, items: list[Any] | None = None) -> None:
-        items = items if items is not None else self.wallet.list(search=self.search_text or None)
+    def show_summary(self, items: list[CredentialSummary] | None = None) -> None:
+        wallet = self.services.opened()
+        items = items if items is not None else wallet.list(search=self.search_text or None)
         if self.search_text:
-            total = len(self.wallet.list())
+            total = len(wallet.list())
             text = (f"{len(items)} of {total} badges match “{safe_text(self.search_text)}”.  "
                     "Esc clears the search.")
         elif items:
@@ -191,10 +175,8 @@ class WalletView(Widget):
 
     @on(DataTable.RowSelected, "#badges")
     def open_detail(self, event: DataTable.RowSelected) -> None:
-        from ..screens.detail import DetailScreen
-
         if event.row_key.value is not None:
-            self.app.push_screen(DetailScreen(str(event.row_key.value)))
+            self.post_message(OpenBadge(str(event.row_key.value)))
 
     # -- search ---------------------------------------------------------------------------
     def action_search(self) -> None:
@@ -233,16 +215,16 @@ class WalletView(Widget):
             return
         name = self.wallet.get(ident).summary.achievement or "this badge"
         self._busy(f"Re-verifying “{safe_text(name)}”: signature, issuer key, dates, revocation, trust…")
-        self.recheck_worker(ident, name)
+        self.recheck_worker(self.wallet, ident, name)
 
     @work(thread=True, exclusive=True, group="wallet")
-    def recheck_worker(self, ident: str, name: str) -> None:
+    def recheck_worker(self, wallet: Wallet, ident: str, name: str) -> None:
         def progress(check: CheckResult) -> None:
             self.app.call_from_thread(self._progress, name, check)
 
         try:
             with observe_checks(progress):
-                results = self.wallet.recheck(ident)
+                results = wallet.recheck(ident)
         except Exception as exc:  # noqa: BLE001 - the worker's boundary: a dialog, never a crash
             self.app.call_from_thread(self._failed, "Re-verify failed", exc)
             return
@@ -253,13 +235,11 @@ class WalletView(Widget):
         self.app.call_from_thread(self._rechecked, ident, name, result)
 
     def _progress(self, name: str, check: CheckResult) -> None:
-        from .report_view import check_label
-
         line = Text(f"Re-verifying “{safe_text(name)}”…  ", style="bold")
         line.append_text(check_label(check))
         self.query_one("#wallet-summary", Static).update(line)
 
-    def _rechecked(self, ident: str, name: str, result: Any) -> None:
+    def _rechecked(self, ident: str, name: str, result: RecheckResult | None) -> None:
         self._busy(None)
         self.refresh_table(ident, summary=False)
         summary = self.query_one("#wallet-summary", Static)
@@ -271,35 +251,34 @@ class WalletView(Widget):
         if result.report is not None:
             line.append_text(check_marks(result.report))
         summary.update(line)
-        self.app.notify(f"Re-verified “{safe_text(name)}”: {status_word(result.after)}.", markup=False)
+        self.notify(f"Re-verified “{safe_text(name)}”: {status_word(result.after)}.", markup=False)
 
     def _done(self, message: str, select: str | None = None) -> None:
         self._busy(None)
         self.refresh_table(select)
-        self.app.notify(message, markup=False)
+        self.notify(message, markup=False)
 
     def _failed(self, title: str, exc: BaseException) -> None:
         self._busy(None)
         self.refresh_table()
-        self.app.push_screen(ErrorDialog.from_error(title, exc))
+        self.post_message(ShowError(title, exc))
 
     def action_import(self) -> None:
-        from ..dialogs.file_picker import FilePicker
-
-        if self.wallet is None:
+        wallet = self.wallet
+        if wallet is None:
             return
 
         def chosen(path: Path | None) -> None:
             if path is not None:
                 self._busy(f"Importing {path.name}… every badge is verified before it is stored")
-                self.import_worker(str(path))
+                self.import_worker(wallet, str(path))
 
-        self.app.push_screen(FilePicker(self.services.start_dir), chosen)
+        self.post_message(Ask(FilePicker(self.services, self.services.start_dir), chosen))
 
     @work(thread=True, exclusive=True, group="wallet")
-    def import_worker(self, source: str) -> None:
+    def import_worker(self, wallet: Wallet, source: str) -> None:
         try:
-            results = self.wallet.import_source(source)
+            results = wallet.import_source(source)
         except (VCError, OSError) as exc:
             self.app.call_from_thread(self._failed, "Import failed", exc)
             return
@@ -318,26 +297,29 @@ class WalletView(Widget):
 
     def action_delete(self) -> None:
         ident = self.selected_id()
-        if self.wallet is None or ident is None:
+        wallet = self.wallet
+        if wallet is None or ident is None:
             return
-        item = self.wallet.get(ident).summary
+        item = wallet.get(ident).summary
 
         def answer(yes: bool | None) -> None:
             if yes:
                 try:
-                    self.wallet.remove(ident)
+                    wallet.remove(ident)
                 except VCError as exc:
                     self._failed("Delete failed", exc)
                     return
                 self._done(f"Deleted “{item.achievement or item.name}”.")
 
-        self.app.push_screen(ConfirmDialog(
+        self.post_message(Ask(ConfirmDialog(
             "Delete this badge?",
             f"“{item.achievement or item.name}” will be removed from this wallet. Backups keep "
-            "their copy.", "Delete"), answer)
+            "their copy.", "Delete"), answer))
 
     def action_backup(self) -> None:
-        if self.wallet is None:
+        """Where, then the backup passphrase twice (a new passphrase: :mod:`vcwallet.passphrases`)."""
+        wallet = self.wallet
+        if wallet is None:
             return
 
         def got_path(text: str | None) -> None:
@@ -346,41 +328,50 @@ class WalletView(Widget):
             path = self.services.read_path(text)
 
             def got_pass(passphrase: str | None) -> None:
-                if passphrase:
-                    self._busy("Writing the encrypted backup…")
-                    self.backup_worker(path, passphrase)
+                if not passphrase:
+                    return
 
-            self.app.push_screen(PromptDialog("Backup passphrase", password=True,
-                                              hint="The backup file is encrypted with this passphrase. "
-                                                   "Keep it somewhere other than the backup."),
-                                 got_pass)
+                def got_repeat(repeat: str | None) -> None:
+                    if repeat is None:
+                        return
+                    try:
+                        check_new_passphrase(passphrase, repeat, what="backup passphrase")
+                    except VCError as exc:
+                        self._failed("Backup not written", exc)
+                        return
+                    self._busy("Writing the encrypted backup…")
+                    self.backup_worker(wallet, path, passphrase)
+
+                self.post_message(Ask(PromptDialog("Repeat the backup passphrase", password=True,
+                                                   hint="Type it again, so a typing mistake cannot lock "
+                                                        "you out of the backup."), got_repeat))
+
+            self.post_message(Ask(PromptDialog("Backup passphrase", password=True,
+                                               hint="The backup file is encrypted with this passphrase. "
+                                                    "Keep it somewhere other than the backup."), got_pass))
 
         default = self.services.show_path(self.services.output_dir / "vcwallet-backup.vcwb")
-        self.app.push_screen(PromptDialog("Back up to file", value=default,
-                                          hint="Where to write the backup (Enter to accept, Esc to cancel)."),
-                             got_path)
+        where = PromptDialog("Back up to file", value=default,
+                             hint="Where to write the backup (Enter to accept, Esc to cancel).")
+        self.post_message(Ask(where, got_path))
 
     @work(thread=True, exclusive=True, group="wallet")
-    def backup_worker(self, path: Path, passphrase: str) -> None:
+    def backup_worker(self, wallet: Wallet, path: Path, passphrase: str) -> None:
         try:
-            written = self.wallet.backup(path, passphrase)
+            done = backup_wallet(wallet, path, passphrase)
         except (VCError, OSError) as exc:
             self.app.call_from_thread(self._failed, "Backup failed", exc)
             return
-        self.app.call_from_thread(self._done, f"Backup written to {self.services.show_path(written)}")
+        self.app.call_from_thread(self._done, f"Backup written to {self.services.show_path(done.path)}")
 
     def action_share(self) -> None:
-        from ..screens.share import ShareScreen
-
         ident = self.selected_id()
         if self.wallet is not None and ident is not None:
-            self.app.push_screen(ShareScreen(ident))
+            self.post_message(ShareBadge(ident))
 
     def action_present(self) -> None:
-        from ..screens.present import PresentScreen
-
         if self.wallet is not None:
-            self.app.push_screen(PresentScreen())
+            self.post_message(PresentBadges())
 
 
 def _refusal(report: VerificationReport | None, reason: str | None) -> VCError:

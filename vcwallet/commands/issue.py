@@ -123,7 +123,8 @@ def _issue_sd_jwt(credential: dict[str, Any], key: Any, args: argparse.Namespace
     from verifier.sdjwt import verify_sd_jwt_vc
 
     from ..issuing.issuer import prepare, self_check_lookup
-    from ..sdjwt_issuer import TokenStatusListManager, issue_ob3_sd_jwt_vc
+    from ..issuing.token_status_list import TokenStatusListManager
+    from ..sdjwt_issuer import issue_ob3_sd_jwt_vc
 
     clock = SystemClock()
     holder: str = args.holder

@@ -22,15 +22,13 @@ from typing import Any
 from verifier.errors import VCError
 
 from ..keyfile import KeyfileError, LoadedKey, inspect_keyfile, load_keyfile
+from ..passphrases import PassphraseError, check_new_passphrase, check_passphrase
 from .contexts import add_context_options
+from .usage import UsageError as UsageError
 
 ENV_PASSPHRASE = "VCWALLET_PASSPHRASE"
 
 Prompt = Callable[[str], str]
-
-
-class UsageError(Exception):
-    """A problem with the command line or environment; exit code 2."""
 
 
 def add_passphrase_options(parser: argparse.ArgumentParser, *, allow_none: bool) -> None:
@@ -68,11 +66,12 @@ def get_passphrase(args: argparse.Namespace, *, confirm: bool, environ: Mapping[
                          "or run on a terminal")
     ask = prompt or getpass.getpass
     first = ask("Key file passphrase: ")
-    if not first:
-        raise UsageError("the passphrase is empty")
-    if confirm and ask("Repeat passphrase: ") != first:
-        raise UsageError("the passphrases do not match")
-    return first
+    what = "key file passphrase"
+    try:
+        check_passphrase(first, what=what)
+        return check_new_passphrase(first, ask("Repeat passphrase: "), what=what) if confirm else first
+    except PassphraseError as exc:
+        raise UsageError(f"{exc.message} [{exc.code}]") from exc
 
 
 def add_key_argument(parser: argparse.ArgumentParser) -> None:

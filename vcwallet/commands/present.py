@@ -10,7 +10,6 @@ for a QueryByExample request, or a key-bound SD-JWT presentation for an OpenID4V
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import shlex
 import sys
@@ -23,20 +22,21 @@ from verifier.errors import VCError
 from verifier.trust import TrustList
 
 from ..matching import Match
-from ..presenting import SUITES, answer_request, choose, match_wallet
-from ..requests import (
+from ..presenting import SUITES, choose
+from ..request_format import request_binding
+from ..requesting import (
     LEDGER_FILE,
     ChallengeLedger,
     create_dcql_request,
     create_request,
     default_ledger_path,
-    load_request,
-    request_binding,
-    request_kind,
 )
+from ..usecases.open_wallet import unlock_wallet
+from ..usecases.present import make_presentation, open_request, presentation_caution
 from ..wallet import Wallet, default_wallet_path
 from .contexts import add_context_options, build_context_store
-from .keys import UsageError, get_passphrase
+from .keys import UsageError
+from .wallet_common import ENV_PASSPHRASE, get_passphrase
 
 Ask = Callable[[str], str]
 
@@ -75,9 +75,8 @@ def open_wallet(args: argparse.Namespace, *, ask: Ask | None = None,
                 interactive: bool | None = None) -> Wallet:
     """Unlock the wallet the flags name; the passphrase from the environment or a prompt."""
     path = default_wallet_path(getattr(args, "wallet", None))
-    passphrase = get_passphrase(args, confirm=False, interactive=interactive,
-                                prompt=ask or (lambda _text: getpass.getpass("Wallet passphrase: ")))
-    return Wallet.open(path, passphrase, readonly=False)
+    passphrase = get_passphrase("wallet passphrase", ENV_PASSPHRASE, interactive=interactive, prompt=ask)
+    return unlock_wallet(path, passphrase)
 
 
 def _clock(args: argparse.Namespace) -> Clock:
@@ -268,34 +267,34 @@ def _listing(wallet: Wallet, matches: Sequence[Match]) -> str:
 def run_present(args: argparse.Namespace, *, ask: Ask | None = None, interactive: bool | None = None) -> int:
     tty = sys.stdin.isatty() if interactive is None else interactive
     try:
-        request = load_request(args.request.read_bytes())
+        data = args.request.read_bytes()
         clock = _clock(args)
         trust = load_trust(args)
     except (OSError, VCError, ValueError) as exc:
         return _error("present", exc)
     try:
         with open_wallet(args, ask=ask, interactive=tty) as wallet:
-            matches = match_wallet(wallet, request, clock=clock, trust_list=trust)
-            print(_listing(wallet, matches))
+            opened = open_request(wallet, data, clock=clock, trust_list=trust)
+            print(_listing(wallet, opened.matches))
             if args.out is None:
-                return 0 if matches else 1
-            if not matches:
+                return 0 if opened.matches else 1
+            if not opened.matches:
                 return 1
-            if not args.select and len({m.id for m in matches}) > 1:
+            if not args.select and len(opened.ids) > 1:
                 raise UsageError("several credentials answer this request: choose with --select ID")
-            chosen = choose(wallet, matches, args.select)
-            flagged = [m.id for m in chosen if m.blocked]
+            chosen = [m.id for m in choose(wallet, opened.matches, args.select)]
+            flagged = [i for i in chosen if presentation_caution(opened, [i]).needs_confirmation]
             confirmed = args.yes or not flagged or _confirm(
                 f"{', '.join(flagged)} has warnings (above). Present it anyway?", ask, tty)
             if not confirmed:
                 print("vcwallet present: not written; confirm flagged credentials with --yes",
                       file=sys.stderr)
                 return 1
-            store = None if request_kind(request) == "dcql" else build_context_store(
-                args, allow_network=not args.offline)
-            answer = answer_request(wallet, request, args.select, disclose=args.disclose, confirmed=True,
-                                    suite=args.suite, clock=clock, matches=matches,
-                                    document_loader=store.document_loader if store else _no_contexts)
+            store = (None if opened.kind == "dcql"
+                     else build_context_store(args, allow_network=not args.offline))
+            answer = make_presentation(wallet, opened, args.select, disclose=args.disclose, confirmed=True,
+                                       suite=args.suite, clock=clock,
+                                       document_loader=store.document_loader if store else None)
     except (VCError, UsageError, OSError, ValueError) as exc:
         return _error("present", exc)
     print("\nThe verifier will receive exactly this:\n" + answer.preview.json_text, file=sys.stderr)
@@ -308,15 +307,10 @@ def run_present(args: argparse.Namespace, *, ask: Ask | None = None, interactive
         Path(args.out).write_text(answer.serialize(), encoding="utf-8")
     except OSError as exc:
         return _error("present", exc)
-    challenge, domain = request_binding(request)
-    command = " ".join(shlex.quote(w) for w in ("vcwallet", "verify", f"--challenge={challenge}",
-                                                f"--domain={domain}", str(args.out)))
+    command = " ".join(shlex.quote(w) for w in ("vcwallet", "verify", f"--challenge={opened.challenge}",
+                                                f"--domain={opened.domain}", str(args.out)))
     print(f"wrote {args.out}; the verifier checks it with: {command}", file=sys.stderr)
     return 0
-
-
-def _no_contexts(url: str, _options: dict[str, Any]) -> dict[str, Any]:
-    raise VCError("context.not_found", f"no JSON-LD contexts are needed for an SD-JWT ({url})")
 
 
 __all__ = ["add_parser", "add_present_parser", "add_request_parser", "load_trust", "open_wallet",

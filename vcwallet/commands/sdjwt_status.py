@@ -36,8 +36,8 @@ from .issuer_args import (
 )
 
 if TYPE_CHECKING:
+    from ..issuing.token_status_list import TokenStatusListManager
     from ..keyfile import LoadedKey
-    from ..sdjwt_issuer import TokenStatusListManager
 
 TOKEN_LIST_EXAMPLES = """examples:
   vcwallet status token-list create --key issuer.key.json --url https://example.edu/tsl/1 --out tsl-1.jwt
@@ -119,7 +119,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _create(args: argparse.Namespace, key: LoadedKey) -> int:
-    from ..sdjwt_issuer import TokenStatusListManager
+    from ..issuing.token_status_list import TokenStatusListManager
 
     try:
         manager = TokenStatusListManager.create(
@@ -158,7 +158,7 @@ def _target(args: argparse.Namespace, manager: TokenStatusListManager) -> int:
 
 
 def _change(args: argparse.Namespace, key: LoadedKey) -> int:
-    from ..sdjwt_issuer import TokenStatusListManager
+    from ..issuing.token_status_list import TokenStatusListManager
 
     verb = args.token_list_command
     try:

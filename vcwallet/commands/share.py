@@ -9,34 +9,53 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from verifier.baked import is_png, is_svg, read_baked
+from verifier.baked import is_png, is_svg
 from verifier.errors import VCError
+from verifier.rendering import safe_text
+from verifier.trust import TrustList
 
-from ..matching import badge_facts
-from ..presenting import stored_payload
-from ..sharing.baking import bake_png, bake_svg, make_badge_svg
-from ..sharing.html_page import badge_page
-from ..sharing.linkedin import linkedin_add_to_profile_url
+from ..usecases.share import (
+    BakedShare,
+    HtmlShare,
+    LinkedInShare,
+    ShareError,
+    bake_badge,
+    share_html,
+    share_linkedin,
+)
+from ..wallet import Wallet
 from .keys import UsageError
 from .present import add_wallet_options, load_trust, open_wallet
+
+Ask = Callable[[str], str]
+T = TypeVar("T")
 
 SHARE_EXAMPLES = """examples:
   vcwallet share linkedin 3fa2
   vcwallet share linkedin 3fa2 --trust district-trust.json --cert-url https://me.example/badges/cfu
   vcwallet share html 3fa2 --out checking-for-understanding.html
   vcwallet share html 3fa2 --image badge.png --out badge.html
+A badge that is revoked, suspended, expired, untrusted or unverified is shared only after you
+confirm (a prompt on a terminal, or --yes).
 """
 
 BAKE_EXAMPLES = """examples:
   vcwallet bake 3fa2 --image medal.png --out medal-baked.png
   vcwallet bake 3fa2 --image medal.svg --out medal-baked.svg
   vcwallet verify medal-baked.png
+Open Badges baking carries an Open Badges credential (OB 3.0 JSON or VC-JWT, or an OB 2.0
+assertion); an SD-JWT VC has no baked form. A flagged badge needs your confirmation (or --yes).
 """
 
-BADGE_BLUE = (37, 99, 235)
+
+def _add_yes(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--yes", action="store_true",
+                        help="share a revoked, suspended, expired, untrusted or unverified badge "
+                             "without asking")
 
 
 def add_parser(subparsers: Any) -> None:
@@ -58,6 +77,7 @@ def add_share_parser(subparsers: Any) -> None:
     linkedin.add_argument("--cert-url", metavar="URL",
                           help="the https page where people can see the badge (default: its id)")
     linkedin.add_argument("--organization-id", metavar="N", help="the issuer's LinkedIn company id")
+    _add_yes(linkedin)
     add_wallet_options(linkedin)
     linkedin.set_defaults(func=run_share_linkedin)
     page = sub.add_parser("html", help="write a self-contained HTML badge page",
@@ -68,6 +88,7 @@ def add_share_parser(subparsers: Any) -> None:
                       help="the badge image (default: the stored image, or a drawn medal)")
     page.add_argument("--trust", type=Path, metavar="FILE",
                       help="name the issuer as this trust list does")
+    _add_yes(page)
     add_wallet_options(page)
     page.set_defaults(func=run_share_html)
     p.set_defaults(func=lambda args: (p.print_help(sys.stderr), 2)[1])
@@ -81,6 +102,7 @@ def add_bake_parser(subparsers: Any) -> None:
     p.add_argument("id", metavar="ID", help="the credential (id or unique prefix)")
     p.add_argument("--image", required=True, type=Path, metavar="IN.png|svg", help="the image to bake into")
     p.add_argument("--out", required=True, type=Path, metavar="OUT", help="the baked image to write")
+    _add_yes(p)
     add_wallet_options(p)
     p.set_defaults(func=run_bake)
 
@@ -92,65 +114,79 @@ def _fail(command: str, exc: BaseException) -> int:
     return 2
 
 
-def run_share_linkedin(args: argparse.Namespace) -> int:
+def _ask(question: str, ask: Ask | None, interactive: bool) -> bool:
+    if not interactive:
+        return False
+    return (ask or input)(f"{question} [y/N] ").strip().lower() in ("y", "yes")
+
+
+def _shared(command: str, args: argparse.Namespace, make: Callable[[Wallet, TrustList | None, bool], T],
+            ask: Ask | None, interactive: bool | None) -> T | int:
+    """Run one share use case; on ``share.unconfirmed`` show the warnings and ask (``--yes``
+    answers yes; without a terminal the answer is no, exit 1). An ``int`` is the exit code."""
+    tty = sys.stdin.isatty() if interactive is None else interactive
     try:
         trust = load_trust(args)
         with open_wallet(args) as wallet:
-            stored = wallet.get(args.id)
-        document = stored.view().document
-        if not isinstance(document, dict):
-            raise UsageError("this credential cannot be read as JSON")
-        url = linkedin_add_to_profile_url(document, trust_list=trust, cert_url=args.cert_url,
-                                          organization_id=args.organization_id)
+            try:
+                return make(wallet, trust, bool(args.yes))
+            except ShareError as exc:
+                if exc.code != "share.unconfirmed":
+                    raise
+                print(f"vcwallet {command}: this badge needs your confirmation:", file=sys.stderr)
+                for warning in exc.details.get("warnings", []):
+                    print(f"  WARNING: {safe_text(warning)}", file=sys.stderr)
+                if not _ask("Share it anyway?", ask, tty):
+                    print(f"vcwallet {command}: nothing shared; confirm with --yes", file=sys.stderr)
+                    return 1
+                return make(wallet, trust, True)
     except (VCError, UsageError, OSError) as exc:
-        return _fail("share linkedin", exc)
-    print(url)
+        return _fail(command, exc)
+
+
+def run_share_linkedin(args: argparse.Namespace, *, ask: Ask | None = None,
+                       interactive: bool | None = None) -> int:
+    def make(wallet: Wallet, trust: TrustList | None, confirmed: bool) -> LinkedInShare:
+        return share_linkedin(wallet, args.id, confirmed=confirmed, trust_list=trust, cert_url=args.cert_url,
+                              organization_id=args.organization_id)
+
+    done = _shared("share linkedin", args, make, ask, interactive)
+    if isinstance(done, int):
+        return done
+    print(done.url)
     return 0
 
 
-def run_share_html(args: argparse.Namespace) -> int:
+def run_share_html(args: argparse.Namespace, *, ask: Ask | None = None,
+                   interactive: bool | None = None) -> int:
+    def make(wallet: Wallet, trust: TrustList | None, confirmed: bool) -> HtmlShare:
+        image = args.image.read_bytes() if args.image is not None else None
+        return share_html(wallet, args.id, confirmed=confirmed, image=image, trust_list=trust)
+
+    done = _shared("share html", args, make, ask, interactive)
+    if isinstance(done, int):
+        return done
     try:
-        trust = load_trust(args)
-        with open_wallet(args) as wallet:
-            stored = wallet.get(args.id)
-        _kind, text = stored_payload(stored)
-        document = stored.view().document or {}
-        if args.image is not None:
-            image: bytes = args.image.read_bytes()
-        elif is_png(stored.data) or is_svg(stored.data):
-            image = stored.data  # the stored baked image: it carries the credential too
-        else:
-            image = make_badge_svg(badge_facts(document).name or "Badge", BADGE_BLUE)
-        entry = trust.lookup(badge_facts(document).issuer_id) if trust is not None else None
-        page = badge_page(text.encode("utf-8"), image=image, trust_name=entry.name if entry else None)
-        args.out.write_text(page, encoding="utf-8")
-    except (VCError, UsageError, OSError) as exc:
+        args.out.write_text(done.html, encoding="utf-8")
+    except OSError as exc:
         return _fail("share html", exc)
     print(f"wrote {args.out}", file=sys.stderr)
     return 0
 
 
-def run_bake(args: argparse.Namespace) -> int:
-    try:
+def run_bake(args: argparse.Namespace, *, ask: Ask | None = None, interactive: bool | None = None) -> int:
+    def make(wallet: Wallet, trust: TrustList | None, confirmed: bool) -> BakedShare:
         image = args.image.read_bytes()
-        with open_wallet(args) as wallet:
-            stored = wallet.get(args.id)
-        kind, text = stored_payload(stored)
-        if kind == "sd-jwt":
-            raise UsageError("Open Badges baking has no form for SD-JWT VCs; bake a JSON-LD or JWT badge")
-        spec = "ob2" if kind == "ob2" else "ob3"
-        if is_png(image):
-            baked = bake_png(image, text, spec=spec)
-        elif is_svg(image):
-            baked = bake_svg(image, text, spec=spec)
-        else:
+        if not (is_png(image) or is_svg(image)):
             raise UsageError(f"{args.image} is not a PNG or SVG image")
-        # Unbaking gives back a JSON credential byte for byte (a token or URL trimmed).
-        expected = text if text.lstrip().startswith("{") else text.strip()
-        if read_baked(baked).payload != expected:
-            raise UsageError("the baked image does not carry the credential unchanged")
-        args.out.write_bytes(baked)
-    except (VCError, UsageError, OSError) as exc:
+        return bake_badge(wallet, args.id, confirmed=confirmed, image=image, trust_list=trust)
+
+    done = _shared("bake", args, make, ask, interactive)
+    if isinstance(done, int):
+        return done
+    try:
+        args.out.write_bytes(done.image)
+    except OSError as exc:
         return _fail("bake", exc)
     print(f"wrote {args.out}; check it with: vcwallet verify {args.out}", file=sys.stderr)
     return 0

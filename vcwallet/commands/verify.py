@@ -131,7 +131,7 @@ def challenge_store(args: argparse.Namespace) -> ChallengeStore:
     given; else an in-process store (without a challenge no presentation can pass anyway)."""
     if not getattr(args, "challenge", None) or getattr(args, "no_ledger", False):
         return MemoryChallengeStore()
-    from ..requests import ChallengeLedger, default_ledger_path  # only presentations need it
+    from ..requesting import ChallengeLedger, default_ledger_path  # only presentations need it
 
     return ChallengeLedger(getattr(args, "ledger", None) or default_ledger_path())
 

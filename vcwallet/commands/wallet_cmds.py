@@ -13,7 +13,6 @@ passphrase, damaged file, newer schema…), each printed with its stable code.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -22,7 +21,8 @@ from verifier.rendering import could_not_check_advice, safe_text
 from verifier.report import dumps_json
 
 from ..store import MODERATE
-from ..wallet import STATUSES, CredentialSummary, Wallet
+from ..usecases.open_wallet import create_wallet, refuse_existing
+from ..wallet import STATUSES, CredentialSummary
 from . import wallet_import, wallet_safety, wallet_show
 from .wallet_common import (
     ENV_PASSPHRASE,
@@ -51,17 +51,13 @@ Creates the encrypted wallet (files are readable only by you) and an Ed25519 hol
 
 def run_init(args: argparse.Namespace) -> int:
     def body() -> int:
-        path = wallet_path(args)
-        if os.path.lexists(path):
-            raise UsageError(f"{path} already exists; nothing was changed [wallet.exists]")
+        path = refuse_existing(wallet_path(args))  # before asking for a passphrase
         passphrase = get_passphrase("new wallet passphrase", ENV_PASSPHRASE, confirm=True)
-        if not path.parent.exists():
-            path.parent.mkdir(parents=True, mode=0o700)
-        with Wallet.create(path, passphrase, kdf=args.kdf) as wallet:
-            key = wallet.holder_keys()[0]
-            print(f"wallet:     {path}")
-            print(f"holder DID: {key.did}")
-            print(f"protection: {wallet.store.kdf.describe()}, XChaCha20-Poly1305 per record")
+        made = create_wallet(path, passphrase, kdf=args.kdf)
+        with made.wallet:
+            print(f"wallet:     {made.path}")
+            print(f"holder DID: {made.holder_did}")
+            print(f"protection: {made.protection}")
         return 0
     return guarded("init", body)
 

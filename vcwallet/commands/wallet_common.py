@@ -15,8 +15,12 @@ from typing import Any
 from verifier.errors import VCError
 from verifier.rendering import safe_text
 
+from ..errors import advice
+from ..passphrases import PassphraseError, check_new_passphrase, check_passphrase
 from ..store import FAST_FOR_TESTS, INTERACTIVE, MODERATE, SENSITIVE, KdfParams, files
+from ..usecases.open_wallet import unlock_wallet
 from ..wallet import CredentialSummary, Wallet, default_wallet_path
+from .usage import UsageError as UsageError
 
 ENV_PASSPHRASE = "VCWALLET_PASSPHRASE"
 ENV_NEW_PASSPHRASE = "VCWALLET_NEW_PASSPHRASE"
@@ -34,10 +38,6 @@ WALLET_HELP = ("the wallet file (default: $VCWALLET_HOME/wallet.db, else "
                "~/.local/share/vcwallet/wallet.db or your platform's data folder)")
 PASSPHRASE_NOTE = ("The passphrase comes from $VCWALLET_PASSPHRASE, or from a prompt (not echoed) "
                    "on a terminal.")
-
-
-class UsageError(Exception):
-    """A problem with the command line or environment; exit code 2."""
 
 
 def add_wallet_option(parser: argparse.ArgumentParser) -> None:
@@ -72,46 +72,28 @@ def get_passphrase(what: str, env_name: str, *, confirm: bool = False,
         raise UsageError(f"no {what}: set {env_name} or run on a terminal")
     ask = prompt or getpass.getpass
     first = ask(f"{what[:1].upper()}{what[1:]}: ")
-    if not first:
-        raise UsageError(f"the {what} is empty")
-    if confirm and ask(f"Repeat the {what}: ") != first:
-        raise UsageError(f"the {what}s do not match")
-    return first
+    try:
+        check_passphrase(first, what=what)
+        return check_new_passphrase(first, ask(f"Repeat the {what}: "), what=what) if confirm else first
+    except PassphraseError as exc:
+        raise UsageError(f"{exc.message} [{exc.code}]") from exc
 
 
 def open_wallet(args: argparse.Namespace, *, verifier: Any = None) -> Wallet:
     path = wallet_path(args)
-    return Wallet.open(path, get_passphrase("wallet passphrase", ENV_PASSPHRASE), verifier=verifier)
+    return unlock_wallet(path, get_passphrase("wallet passphrase", ENV_PASSPHRASE), verifier=verifier)
 
 
 def report_error(command: str, exc: BaseException) -> int:
-    """Print a failure with its code (and a hint for the common ones); exit code 2."""
+    """Print a failure with its code and what to do (:func:`vcwallet.errors.advice`); exit code 2."""
     if isinstance(exc, VCError):
         print(f"vcwallet {command}: {exc.message} [{exc.code}]", file=sys.stderr)
-        hint = HINTS.get(exc.code)
+        hint = advice(exc.code)
         if hint:
             print(f"  {hint}", file=sys.stderr)
     else:
         print(f"vcwallet {command}: {exc}", file=sys.stderr)
     return 2
-
-
-HINTS = {
-    "wallet.not_found": "Create a wallet with 'vcwallet init', or point --wallet at yours.",
-    "wallet.wrong_passphrase": "Check the passphrase (and $VCWALLET_PASSPHRASE).",
-    "wallet.corrupt_store": "The file is damaged and was not changed. 'vcwallet salvage --out NEW.db' "
-                            "copies what can still be read; or restore a backup.",
-    "wallet.unsupported_schema": "Upgrade vcwallet to open this wallet; it was left untouched.",
-    "wallet.insecure_file": "Run 'chmod 600' on the wallet file (and open it by its real path).",
-    "wallet.exists": "Nothing was overwritten. Choose another path, or remove the old file yourself.",
-    "wallet.busy": "Another vcwallet is writing to this wallet; try again in a moment.",
-    "wallet.storage_full": "Free some disk space; nothing partial was written.",
-    "wallet.unexpected_schema": "The file holds SQL that is not a wallet's (or its version row was edited) "
-                                "and was not opened. 'vcwallet salvage --out NEW.db' copies the records "
-                                "into a clean wallet.",
-    "wallet.malformed_row": "A row of the file was edited or damaged; 'vcwallet salvage --out NEW.db' "
-                            "copies everything else.",
-}
 
 
 def guarded(command: str, body: Callable[[], int]) -> int:

@@ -12,19 +12,17 @@ from __future__ import annotations
 
 import argparse
 import os
-import secrets
-import tempfile
 from pathlib import Path
 from typing import Any
 
-from ..store import FAST_FOR_TESTS
+from ..usecases.open_wallet import change_passphrase, refuse_existing, unlock_wallet
+from ..usecases.safety import backup_wallet, restore_into, restore_new
 from ..wallet import RestoreResult, SalvageReport, Wallet
 from . import wallet_import
 from .wallet_common import (
     ENV_BACKUP_PASSPHRASE,
     ENV_NEW_PASSPHRASE,
     ENV_PASSPHRASE,
-    UsageError,
     get_passphrase,
     guarded,
     kdf_level,
@@ -89,14 +87,12 @@ def _backup_passphrase(args: argparse.Namespace, wallet_passphrase: str, *, conf
 def run_backup(args: argparse.Namespace) -> int:
     def body() -> int:
         passphrase = get_passphrase("wallet passphrase", ENV_PASSPHRASE)
-        target = Path(args.file)
-        if os.path.lexists(target):
-            raise UsageError(f"{target} already exists; nothing was overwritten [wallet.exists]")
-        with Wallet.open(wallet_path(args), passphrase) as wallet:
+        target = refuse_existing(args.file, "the backup")  # before asking for the backup passphrase
+        with unlock_wallet(wallet_path(args), passphrase) as wallet:
             secret = _backup_passphrase(args, passphrase, confirm=True)
-            wallet.backup(target, secret, kdf=args.kdf)
-            count = len(wallet.list())
-        print(f"backup written: {target} ({count} credential{'s' if count != 1 else ''})")
+            done = backup_wallet(wallet, target, secret, kdf=args.kdf)
+        count = done.credentials
+        print(f"backup written: {done.path} ({count} credential{'s' if count != 1 else ''})")
         print("Its passphrase also opens credentials added to this wallet later; see 'vcwallet backup "
               "--help'.")
         return 0
@@ -138,11 +134,11 @@ def run_restore(args: argparse.Namespace) -> int:
             return _restore_into_new(args, path)
         passphrase = get_passphrase("wallet passphrase", ENV_PASSPHRASE)
         verifier = wallet_import.make_verifier(args)
-        with Wallet.open(path, passphrase, verifier=verifier) as wallet:
+        with unlock_wallet(path, passphrase, verifier=verifier) as wallet:
             secret = _backup_passphrase(args, passphrase, confirm=False)
-            result = wallet.restore(args.file, secret, dry_run=args.dry_run, force=args.force)
-        _print_restore(result)
-        return _restore_code(result)
+            done = restore_into(wallet, args.file, secret, dry_run=args.dry_run, force=args.force)
+        _print_restore(done.result)
+        return _restore_code(done.result)
     return guarded("restore", body)
 
 
@@ -150,28 +146,24 @@ def _restore_into_new(args: argparse.Namespace, path: Path) -> int:
     secret = get_passphrase("backup passphrase", ENV_BACKUP_PASSPHRASE)
     verifier = wallet_import.make_verifier(args)
     if args.dry_run:  # against a throwaway empty wallet elsewhere: nothing appears at ``path``
-        with tempfile.TemporaryDirectory(prefix="vcwallet-dry-run-") as folder, Wallet.create(
-                Path(folder) / "empty.db", secrets.token_hex(16), verifier=verifier, kdf=FAST_FOR_TESTS,
-                holder_key=False) as empty:
-            result = empty.restore(args.file, secret, dry_run=True, force=args.force)
+        done = restore_new(path, args.file, secret, None, verifier=verifier, dry_run=True, force=args.force)
         print(f"there is no wallet at {path}: restoring would create it")
-        _print_restore(result)
-        return _restore_code(result)
+        _print_restore(done.result)
+        return _restore_code(done.result)
     passphrase = (secret if args.same_passphrase
                   else get_passphrase("new wallet passphrase", ENV_PASSPHRASE, confirm=True))
-    result = Wallet.restore_new(path, args.file, secret, passphrase, kdf=args.kdf, verifier=verifier,
-                                force=args.force)
+    done = restore_new(path, args.file, secret, passphrase, kdf=args.kdf, verifier=verifier, force=args.force)
     print(f"created {path}")
-    _print_restore(result)
-    return _restore_code(result)
+    _print_restore(done.result)
+    return _restore_code(done.result)
 
 
 def run_passwd(args: argparse.Namespace) -> int:
     def body() -> int:
         old = get_passphrase("current wallet passphrase", ENV_PASSPHRASE)
-        with Wallet.open(wallet_path(args), old) as wallet:
+        with unlock_wallet(wallet_path(args), old) as wallet:
             new = get_passphrase("new wallet passphrase", ENV_NEW_PASSPHRASE, confirm=True)
-            wallet.passwd(old, new, kdf=args.kdf)
+            change_passphrase(wallet, old, new, kdf=args.kdf)
         print("passphrase changed")
         return 0
     return guarded("passwd", body)

@@ -19,7 +19,7 @@ from verifier.keys import Ed25519KeyPair
 from verifier.trust import TrustList
 from verifier.verification import Verifier
 
-from ..requests import create_dcql_request, create_request
+from ..requesting import create_dcql_request, create_request
 from ..store import INTERACTIVE
 from ..wallet import Wallet
 from .host import FixtureHost

@@ -34,6 +34,7 @@ from verifier.report import Status
 from verifier.suites import SuiteRegistry, default_suites
 from verifier.verification import ContextSource
 
+from ..errors import VCWalletError
 from ..keyfile import LoadedKey, did_web_document
 
 #: The suites ``issue`` signs with; the first is the default.
@@ -44,7 +45,7 @@ ED25519_2020_V1 = "https://w3id.org/security/suites/ed25519-2020/v1"
 PURPOSE = "assertionMethod"
 
 
-class IssueError(VCError, ValueError):
+class IssueError(VCWalletError, ValueError):
     """The credential cannot be issued with this key (see ``code``)."""
 
 

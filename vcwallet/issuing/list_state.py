@@ -1,7 +1,7 @@
 """The private allocation record beside a status list, shared by both list formats.
 
 A W3C Bitstring Status List (``vcwallet.issuing.status_list``) and an IETF Token Status List
-(``vcwallet.sdjwt_issuer``) are kept the same way: the signed list is published, and
+(``vcwallet.issuing.token_status_list``) are kept the same way: the signed list is published, and
 ``LIST.state.json`` beside it records which indexes are handed out. That record maps list
 positions to credentials, so it is written 0600 and never published. Indexes are drawn at random
 (the specifications' privacy advice: sequential indexes would date a credential and count its

@@ -22,8 +22,8 @@ from verifier.errors import KeyFormatError, ParseError
 from verifier.json_reader import loads
 from verifier.multibase import b64url_decode
 
-from ..matching import BadgeFacts, badge_facts
-from ..requests import RequestError
+from ..badge_facts import BadgeFacts, badge_facts
+from ..request_format import RequestError
 
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
 

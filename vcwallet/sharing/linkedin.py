@@ -18,8 +18,8 @@ from urllib.parse import quote, urlencode, urlsplit
 
 from verifier.trust import TrustList
 
-from ..matching import badge_facts
-from ..requests import RequestError
+from ..badge_facts import badge_facts
+from ..request_format import RequestError
 
 ADD_TO_PROFILE = "https://www.linkedin.com/profile/add"
 MAX_FIELD = 300

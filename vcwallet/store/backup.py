@@ -38,6 +38,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from ..passphrases import passphrase_bytes
 from . import crypto, files, hardening
 from .crypto import KdfParams
 from .database import Store, guarded, uri_for
@@ -74,7 +75,7 @@ def backup_store(store: Store, dest: str | os.PathLike[str], passphrase: str, *,
     to the same name are removed first.
     """
     dest = Path(dest)
-    crypto.passphrase_bytes(passphrase)
+    passphrase_bytes(passphrase)
     if os.path.lexists(dest):
         raise WalletExists(f"{dest} already exists; choose another backup file name", path=str(dest),
                            details={"path": str(dest)})

@@ -18,10 +18,8 @@ or the bytes are damaged. A keyed hash of the KEK can: if it matches, the passph
 any later failure is damage. It reveals nothing an attacker could not already test against the
 wrapped key.
 
-Passphrase policy: the passphrase is normalised to Unicode NFC before it is encoded as UTF-8, so
-"é" typed as one code point or as "e" + combining accent opens the same wallet. No other folding
-(case, width, NFKC compatibility mappings) is applied: those would merge passphrases that people
-consider different.
+Passphrase policy: :mod:`vcwallet.passphrases` (NFC-normalized UTF-8, never empty), the one place
+the wallet, backups, key files and both front ends take it from.
 
 Padding: a ciphertext's length would otherwise tell which credential it is (most badges of one
 issuer differ by a few bytes, and the same badge has the same length in every wallet). Every
@@ -46,7 +44,6 @@ not collide.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
 import nacl.bindings
@@ -56,6 +53,7 @@ import nacl.hash
 import nacl.pwhash.argon2id as argon2id
 import nacl.utils
 
+from ..passphrases import passphrase_bytes
 from . import files
 from .errors import KdfParamsInvalid, RecordCorrupt
 
@@ -117,16 +115,6 @@ def check_kdf_params(opslimit: object, memlimit: object) -> KdfParams:
                                    details={name: value, "min": low, "max": high})
     assert isinstance(opslimit, int) and isinstance(memlimit, int)
     return KdfParams(opslimit, memlimit)
-
-
-def passphrase_bytes(passphrase: str) -> bytes:
-    """NFC-normalised UTF-8 (see the module docstring for the policy)."""
-    if not isinstance(passphrase, str) or not passphrase:
-        raise ValueError("the passphrase must be a non-empty string")
-    try:
-        return unicodedata.normalize("NFC", passphrase).encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise ValueError("the passphrase contains unpaired surrogates") from exc
 
 
 def new_salt() -> bytes:

@@ -41,6 +41,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from ..passphrases import passphrase_bytes
 from . import crypto, files, hardening
 from .crypto import KdfParams, RecordCipher
 from .errors import (
@@ -206,7 +207,7 @@ class Store:
         if not 1 <= version <= CURRENT_VERSION:
             raise ValueError(f"schema_version must be 1..{CURRENT_VERSION}")
         params = crypto.check_kdf_params(kdf.opslimit, kdf.memlimit)
-        crypto.passphrase_bytes(passphrase)
+        passphrase_bytes(passphrase)
         if os.path.lexists(path):
             raise WalletExists(f"{path} already exists; a wallet is never created over a file",
                                path=str(path), details={"path": str(path)})
@@ -266,7 +267,7 @@ class Store:
         read-only opens accept files readable by others unless ``require_private``.
         """
         path = Path(path)
-        crypto.passphrase_bytes(passphrase)
+        passphrase_bytes(passphrase)
         files.check_existing(path, require_private=not readonly if require_private is None
                              else require_private)
         conn = cls._connect(path, "ro" if readonly else "rw", busy_timeout)
@@ -636,7 +637,7 @@ class Store:
         the old one must not, or the change is reported as not applied (``wallet.corrupt_store``)
         rather than as a success.
         """
-        crypto.passphrase_bytes(new)
+        passphrase_bytes(new)
         slot = self._keyslot()
         old_cipher = unlock(slot, old, self.wallet_id, None, self.path)
         if not hmac.compare_digest(old_cipher.data_key, self._cipher.data_key):
@@ -678,7 +679,7 @@ class Store:
             raise not_applied("the new passphrase does not open the wallet") from exc
         if not hmac.compare_digest(cipher.data_key, self._cipher.data_key):
             raise not_applied("the key slot holds another data key")
-        if crypto.passphrase_bytes(old) == crypto.passphrase_bytes(new):
+        if passphrase_bytes(old) == passphrase_bytes(new):
             return
         try:
             unlock(slot, old, self.wallet_id, None, self.path)

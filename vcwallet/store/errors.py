@@ -1,6 +1,6 @@
 """The wallet store's errors: one class per fault a caller must tell apart.
 
-Each class carries one stable code from :data:`verifier.errors.CODES`, so callers and tests match
+Each class carries one stable code from :data:`vcwallet.errors.CODES`, so callers and tests match
 on ``error.code``; the classes also inherit the builtin that fits (``OSError`` for storage
 problems, ``ValueError`` for bad data, ``LookupError`` for a missing record), so code that knows
 nothing of vcwallet still catches them sensibly.
@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from verifier.errors import VCError
+from ..errors import VCWalletError
 
 
-class WalletError(VCError):
+class WalletError(VCWalletError):
     """Root of the wallet's errors; ``CODE`` is the default code of each subclass."""
 
     CODE: ClassVar[str] = "wallet.corrupt_store"

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..passphrases import passphrase_bytes
 from . import crypto, files, hardening, repair
 from .crypto import KdfParams, RecordCipher
 from .database import KEY_CHECK_ID, KEY_CHECK_KIND, KEY_CHECK_PLAINTEXT, map_sqlite_error, uri_for
@@ -66,7 +67,7 @@ class SalvageRead:
 def salvage_read(path: str | os.PathLike[str], passphrase: str) -> SalvageRead:
     """Every record of the wallet at ``path`` that can still be read and decrypted."""
     path = Path(path)
-    crypto.passphrase_bytes(passphrase)
+    passphrase_bytes(passphrase)
     with contextlib.suppress(CorruptStore):
         files.check_existing(path, require_private=False)  # a damaged header is what salvage is for
     result = SalvageRead()

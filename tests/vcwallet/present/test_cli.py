@@ -29,11 +29,12 @@ from tests.vcwallet.present.helpers import (
 from vcwallet.commands import present as present_cmd
 from vcwallet.commands import share as share_cmd
 from vcwallet.demo.world import WORLD_DIR
-from vcwallet.requests import ChallengeLedger
+from vcwallet.requesting import ChallengeLedger
 from vcwallet.sdjwt_issuer import issue_ob3_sd_jwt_vc
 from vcwallet.sharing.baking import make_badge_png, make_badge_svg
 from vcwallet.store import FAST_FOR_TESTS
-from vcwallet.wallet import KIND_HOLDER_KEY, KIND_SETTINGS, SETTINGS_ID, Wallet
+from vcwallet.wallet import Wallet
+from vcwallet.wallet.records import KIND_HOLDER_KEY, KIND_SETTINGS, SETTINGS_ID
 from verifier.baked import read_baked
 from verifier.clock import FixedClock, parse_datetime
 from verifier.keys import Ed25519KeyPair
@@ -230,6 +231,43 @@ def test_share_linkedin_and_html(cli: Any, world: World, tmp_path: Path) -> None
     assert missing[0] == 2 and "wallet.not_found" in missing[2]
 
 
+def test_sharing_a_revoked_badge_needs_yes(cli: Any, world: World, tmp_path: Path) -> None:
+    page, image, baked = tmp_path / "revoked.html", tmp_path / "medal.png", tmp_path / "baked.png"
+    image.write_bytes(make_badge_png("m", (1, 2, 3), size=32))
+    w = ["--wallet", str(world.path)]
+    for argv, out in ((["share", "html", world.ids["revoked"], "--out", str(page)], page),
+                      (["bake", world.ids["revoked"], "--image", str(image), "--out", str(baked)], baked),
+                      (["share", "linkedin", world.ids["revoked"]], None)):
+        code, stdout, err = cli(*argv, *w)
+        assert code == 1 and "WARNING: revoked by its issuer" in err and "--yes" in err
+        assert stdout == "" and (out is None or not out.exists())
+        code, stdout, err = cli(*argv, *w, "--yes")
+        assert code == 0, err
+        assert out.exists() if out is not None else stdout.startswith("https://www.linkedin.com/")
+
+
+def test_sharing_a_revoked_badge_asks_on_a_terminal(world: World, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("VCWALLET_PASSPHRASE", PASSPHRASE)
+    parser = argparse.ArgumentParser(prog="vcwallet")
+    share_cmd.add_parser(parser.add_subparsers(dest="command"))
+    page = tmp_path / "page.html"
+    args = parser.parse_args(["share", "html", world.ids["revoked"], "--out", str(page), "--wallet", str(world.path)])
+    questions: list[str] = []
+
+    def answer(reply: str) -> Callable[[str], str]:
+        def ask(question: str) -> str:
+            questions.append(question)
+            return reply
+        return ask
+
+    assert share_cmd.run_share_html(args, ask=answer("n"), interactive=True) == 1 and not page.exists()
+    assert share_cmd.run_share_html(args, ask=answer("y"), interactive=True) == 0 and page.exists()
+    assert len(questions) == 2 and "anyway" in questions[0]
+    capsys.readouterr()
+
+
 @pytest.mark.parametrize("kind", ["png", "svg"])
 def test_bake_round_trip_and_verify(kind: str, cli: Any, world: World, tmp_path: Path, verifier: Verifier) -> None:
     image = tmp_path / f"medal.{kind}"
@@ -259,7 +297,7 @@ def test_bake_refusals(cli: Any, world: World, tmp_path: Path) -> None:
 
 def test_answer_request_library_api(world: World, context_store: Any, verifier: Verifier, maya: Holder) -> None:
     from vcwallet.presenting import answer_request, match_wallet
-    from vcwallet.requests import create_request
+    from vcwallet.requesting import create_request
     from verifier.errors import VCError
 
     request = create_request(domain=DOMAIN, types=["OpenBadgeCredential"], issuer=LAB)
@@ -284,7 +322,7 @@ def test_answer_request_library_api(world: World, context_store: Any, verifier: 
 
 
 def test_wallet_present_is_the_python_api(world: World, context_store: Any, verifier: Verifier) -> None:
-    from vcwallet.requests import create_request
+    from vcwallet.requesting import create_request
 
     request = create_request(domain=DOMAIN, types=["OpenBadgeCredential"], issuer=LAB)
     with Wallet.open(world.path, PASSPHRASE) as wallet:

@@ -11,7 +11,7 @@ import pytest
 
 from tests.vcwallet.present.helpers import CREATED, DOMAIN, Holder
 from vcwallet.presenting import build_presentation
-from vcwallet.requests import create_request
+from vcwallet.requesting import create_request
 from verifier.keys import Ed25519KeyPair
 from verifier.proofs import add_proof
 from verifier.report import Status, VerificationReport

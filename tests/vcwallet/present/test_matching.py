@@ -9,7 +9,7 @@ import pytest
 from tests.vcwallet.present.helpers import ACHIEVEMENT, ACTIVE, DOMAIN, LAB, load, world_file
 from vcwallet.demo.world import WORLD_DIR
 from vcwallet.matching import describe, match
-from vcwallet.requests import create_dcql_request, create_request
+from vcwallet.requesting import create_dcql_request, create_request
 from verifier.errors import VCError
 from verifier.trust import TrustList
 from verifier.verification import Verifier

@@ -17,7 +17,7 @@ import pytest
 from tests.vcwallet.present.helpers import ACHIEVEMENT, ACTIVE, CREATED, DOMAIN, LAB, Holder, load
 from vcwallet.matching import match
 from vcwallet.presenting import build_presentation
-from vcwallet.requests import ChallengeLedger, create_request
+from vcwallet.requesting import ChallengeLedger, create_request
 from verifier.errors import VCError
 from verifier.keys import Ed25519KeyPair
 from verifier.proofs import add_proof

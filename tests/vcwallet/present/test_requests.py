@@ -8,14 +8,8 @@ from pathlib import Path
 import pytest
 
 from tests.vcwallet.present.helpers import ACHIEVEMENT, DOMAIN, LAB
-from vcwallet.requests import (
-    ChallengeLedger,
-    create_dcql_request,
-    create_request,
-    load_request,
-    parse_claim_path,
-    request_binding,
-)
+from vcwallet.request_format import load_request, parse_claim_path, request_binding
+from vcwallet.requesting import ChallengeLedger, create_dcql_request, create_request
 from verifier.errors import VCError
 
 

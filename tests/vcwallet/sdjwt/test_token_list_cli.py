@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from vcwallet.commands.sdjwt_status import add_token_list_parser
+from vcwallet.issuing.token_status_list import TokenStatusListManager
 from vcwallet.keyfile import create_keyfile
-from vcwallet.sdjwt_issuer import TokenStatusListManager
 from verifier.clock import FixedClock
 from verifier.fetch import StaticFetcher
 from verifier.key_lookup import ResolverKeyLookup

@@ -141,7 +141,7 @@ def test_ids_resolve_by_prefix_and_credential_id(wallet: Wallet) -> None:
 
 def test_an_ambiguous_prefix_is_its_own_error(wallet: Wallet, monkeypatch: pytest.MonkeyPatch) -> None:
     ids = iter(["abcd000000000001", "abcd000000000002"])
-    monkeypatch.setattr("vcwallet.wallet.secrets.token_hex", lambda _n: next(ids))
+    monkeypatch.setattr("vcwallet.wallet.adding.secrets.token_hex", lambda _n: next(ids))
     wallet.add(credential(1), source="1")
     wallet.add(credential(2), source="2")
     with pytest.raises(AmbiguousId) as caught:

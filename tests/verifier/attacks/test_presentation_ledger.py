@@ -23,7 +23,7 @@ from tests.verifier.attacks.presentation_kit import (
     sign,
 )
 from tests.verifier.sdjwt import builders as sd
-from vcwallet.requests import ChallengeLedger
+from vcwallet.requesting import ChallengeLedger
 from verifier.clock import FixedClock
 from verifier.contexts import ContextStore
 from verifier.errors import ContextError

@@ -211,7 +211,7 @@ def test_wallet_import_stores_the_others_around_a_verifier_defect(tmp_path: Path
 def test_wallet_import_stores_the_others_around_a_wallet_defect(tmp_path: Path, marked: Any,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     """A defect in the wallet's own handling of one input (here: summarizing it)."""
-    from vcwallet import wallet as wallet_module
+    from vcwallet.wallet import core as wallet_module
 
     real = wallet_module.summarize
 
@@ -236,9 +236,9 @@ def test_wallet_import_twin_stores_all_four(tmp_path: Path, marked: Any) -> None
 
 def test_import_cli_describes_the_defect_and_goes_on(tmp_path: Path, marked: Any, monkeypatch: pytest.MonkeyPatch,
                                                      capsys: pytest.CaptureFixture[str]) -> None:
-    from vcwallet import wallet as wallet_module
     from vcwallet.cli import main
     from vcwallet.commands import wallet_import
+    from vcwallet.wallet import core as wallet_module
 
     real = wallet_module.summarize
 

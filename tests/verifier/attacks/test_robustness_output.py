@@ -128,12 +128,12 @@ def test_the_hostile_badge_verifies_and_its_report_round_trips() -> None:
 
 def test_wallet_records_keep_lone_surrogates(tmp_path: Path) -> None:
     """A report whose label is a non-UTF-8 file name is stored and read back intact."""
-    from vcwallet.wallet import _json_bytes, _json_record
+    from vcwallet.wallet.records import json_bytes, json_record
 
     record = {"input": "b\udcff.json", "message": EVIL}
-    data = _json_bytes(record)
+    data = json_bytes(record)
     data.decode("utf-8")
-    assert _json_record(data) == record
+    assert json_record(data) == record
 
 
 def test_issuer_in_messages_is_escaped() -> None:

@@ -1,6 +1,8 @@
-"""Presentation requests, written by a verifier (a district) for a holder (a teacher) to answer.
+"""The verifier's side of presentation requests: a district writes a request for a teacher to
+answer, and remembers the challenge it sent.
 
-Two request languages are written, because holders carry two kinds of credential:
+Two request languages are written (see :mod:`vcwallet.request_format` for how both sides read
+them):
 
 * a W3C **Verifiable Presentation Request** (w3c-ccg "vp-request-spec") with one
   ``QueryByExample``, for JSON-LD credentials answered with a signed VP. The ``challenge`` and
@@ -28,13 +30,15 @@ import secrets
 import tempfile
 import threading
 from collections.abc import Iterator, Sequence
-from datetime import UTC
 from pathlib import Path
 from typing import Any
 
 from verifier.clock import Clock, SystemClock
-from verifier.errors import ParseError, VCError
+from verifier.errors import ParseError
 from verifier.json_reader import loads
+
+from .request_format import RequestError, format_claim_path, parse_claim_path, utc_now_iso
+from .wallet.paths import default_wallet_path
 
 try:  # POSIX advisory locks keep two processes from losing each other's updates.
     import fcntl
@@ -47,7 +51,6 @@ OB3_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 _NONCE = re.compile(r"[A-Za-z0-9._~-]{16,512}")
 #: DCQL: credential query ids are alphanumeric, ``_`` or ``-``.
 _DCQL_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
-_PATH_PART = re.compile(r"[^.\s]+")
 #: A challenge ledger never grows without bound: the oldest spent challenges go first.
 MAX_LEDGER_ENTRIES = 100_000
 MAX_LEDGER_BYTES = 32 * 1024 * 1024
@@ -60,13 +63,7 @@ LEDGER_FILE = "challenges.json"
 def default_ledger_path(wallet: str | os.PathLike[str] | None = None) -> Path:
     """``challenges.json`` beside the wallet (``--wallet``, ``$VCWALLET_HOME`` or the user data
     folder): the one place ``request create`` writes and ``verify --challenge`` reads."""
-    from .wallet import default_wallet_path  # lazy: `vcwallet verify` does not load the wallet
-
     return default_wallet_path(wallet).parent / LEDGER_FILE
-
-
-class RequestError(VCError, ValueError):
-    """A request could not be written or read (``request.invalid``, ``request.ledger_invalid``)."""
 
 
 def new_challenge() -> str:
@@ -95,31 +92,6 @@ def _check_challenge(challenge: str | None) -> str:
                            "a challenge must be 16-512 URL-safe characters (letters, digits, - . _ ~); "
                            "leave it out to get a fresh random one")
     return challenge
-
-
-def parse_claim_path(path: str | Sequence[str | int | None]) -> tuple[str | int | None, ...]:
-    """A claim path from ``credentialSubject.achievement.name`` (or a DCQL array) as a tuple.
-
-    In the dotted form a number selects an array index and ``*`` every array element (DCQL's
-    ``null``), so ``evidence.*.id`` is ``("evidence", None, "id")``.
-    """
-    if isinstance(path, str):
-        parts = path.split(".")
-        if not path or not all(_PATH_PART.fullmatch(p) for p in parts):
-            raise RequestError("request.invalid", f"claim path {path!r} is not a dotted path such as "
-                                                  "credentialSubject.achievement.name")
-        return tuple(None if p == "*" else int(p) if p.isdigit() else p for p in parts)
-    items = tuple(path)
-    if not items or not all(
-            p is None or (isinstance(p, str) and p) or (isinstance(p, int) and not isinstance(p, bool)
-                                                        and p >= 0) for p in items):
-        raise RequestError("request.invalid", "a claim path is a non-empty list of names, indexes or null")
-    return items
-
-
-def format_claim_path(path: Sequence[str | int | None]) -> str:
-    """The dotted form of a claim path (inverse of :func:`parse_claim_path`)."""
-    return ".".join("*" if p is None else str(p) for p in path)
 
 
 def _place(example: dict[str, Any], path: tuple[str | int | None, ...], value: Any) -> None:
@@ -241,50 +213,7 @@ def create_dcql_request(*, domain: str, vct_values: Sequence[str] = (), issuer: 
     }
 
 
-def request_kind(request: Any) -> str:
-    """``"vpr"`` (QueryByExample), ``"dcql"`` (OpenID4VP), or ``request.invalid``."""
-    if isinstance(request, dict):
-        if isinstance(request.get("query"), (list, dict)):
-            return "vpr"
-        if isinstance(request.get("dcql_query"), dict) or isinstance(request.get("credentials"), list):
-            return "dcql"
-    raise RequestError("request.invalid", "not a Verifiable Presentation Request (query) or an "
-                                          "OpenID4VP request (dcql_query)")
-
-
-def request_binding(request: dict[str, Any]) -> tuple[str, str]:
-    """The ``(challenge, domain)`` a presentation answering ``request`` must be bound to.
-
-    For DCQL the pair is ``(nonce, client_id)``: that is what goes into the key-binding JWT.
-    """
-    kind = request_kind(request)
-    challenge = request.get("challenge" if kind == "vpr" else "nonce")
-    domain = request.get("domain" if kind == "vpr" else "client_id")
-    if not isinstance(challenge, str) or not challenge:
-        raise RequestError("request.invalid", "the request carries no challenge (nonce)")
-    if not isinstance(domain, str) or not domain:
-        raise RequestError("request.invalid", "the request carries no domain (client_id)")
-    return challenge, domain
-
-
-def load_request(data: bytes | str) -> dict[str, Any]:
-    """Read a request file strictly; anything unreadable is ``request.invalid``."""
-    try:
-        value = loads(data, max_bytes=1024 * 1024)
-    except ParseError as exc:
-        raise RequestError("request.invalid", f"the request is not valid JSON: {exc.message}") from exc
-    request_kind(value)
-    request_binding(value)
-    result: dict[str, Any] = value
-    return result
-
-
 # --- the challenge ledger ----------------------------------------------------------------------
-
-
-def utc_now_iso(clock: Clock | None = None) -> str:
-    """``clock``'s now as an XML Schema dateTime in UTC (ledger stamps, proof ``created``)."""
-    return (clock or SystemClock()).now().astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class ChallengeLedger:
@@ -422,7 +351,6 @@ class ChallengeLedger:
 
 
 __all__ = [
-    "LEDGER_FILE", "ChallengeLedger", "RequestError", "create_dcql_request", "create_request",
-    "default_ledger_path", "format_claim_path", "load_request", "new_challenge", "parse_claim_path",
-    "request_binding", "request_kind", "utc_now_iso",
+    "LEDGER_FILE", "ChallengeLedger", "create_dcql_request", "create_request", "default_ledger_path",
+    "new_challenge",
 ]
