@@ -1,1 +1,111 @@
-"""The educator's wallet and the ``vcwallet`` command line."""
+"""The educator's wallet and the ``vcwallet`` command line.
+
+The names below are what a program working with a wallet needs (verification itself is the
+``verifier`` package's: ``from verifier import Verifier``)::
+
+    from vcwallet import Wallet
+    from verifier import Verifier
+
+    wallet = Wallet.open(path, passphrase, verifier=Verifier.create())
+
+They are loaded lazily (PEP 562): ``import vcwallet`` imports nothing else, so the command line
+starts as fast as before and a command loads only what it uses.
+"""
+
+from __future__ import annotations
+
+from verifier.lazy import lazy_exports
+
+#: ``typing.TYPE_CHECKING`` without importing ``typing``: the face itself stays this small.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .issuing.issuer import IssueError, issue_credential
+    from .issuing.status_list import StatusListManager
+    from .keyfile import KeyfileError
+    from .presenting import Answer, answer_request, disclosure_preview, match_wallet
+    from .requests import (
+        ChallengeLedger,
+        RequestError,
+        create_dcql_request,
+        create_request,
+        load_request,
+    )
+    from .sharing.baking import bake_png, bake_svg
+    from .sharing.html_page import badge_page
+    from .sharing.linkedin import linkedin_add_to_profile_url
+    from .store.errors import (
+        CorruptStore,
+        WalletBusy,
+        WalletError,
+        WalletExists,
+        WalletNotFound,
+        WrongPassphrase,
+    )
+    from .wallet import (
+        CredentialSummary,
+        HolderKey,
+        ImportResult,
+        RecheckResult,
+        RestoreResult,
+        StoredCredential,
+        Wallet,
+        default_wallet_path,
+    )
+
+#: Where each public name lives (module relative to this package).
+_HOMES: dict[str, tuple[str, ...]] = {
+    "wallet": ("Wallet", "default_wallet_path", "CredentialSummary", "StoredCredential",
+               "ImportResult", "RecheckResult", "RestoreResult", "HolderKey"),
+    "store.errors": ("WalletError", "WrongPassphrase", "CorruptStore", "WalletNotFound",
+                     "WalletExists", "WalletBusy"),
+    "presenting": ("answer_request", "Answer", "match_wallet", "disclosure_preview"),
+    "requests": ("create_request", "create_dcql_request", "load_request", "ChallengeLedger",
+                 "RequestError"),
+    "sharing.html_page": ("badge_page",),
+    "sharing.linkedin": ("linkedin_add_to_profile_url",),
+    "sharing.baking": ("bake_png", "bake_svg"),
+    "issuing.issuer": ("issue_credential", "IssueError"),
+    "issuing.status_list": ("StatusListManager",),
+    "keyfile": ("KeyfileError",),
+    # -- use cases ------------------------------------------------------------------------------
+    # The use-case layer (present, share as HTML or to LinkedIn, bake, unbake, open the wallet,
+    # back up, restore: functions that return results and never print) adds its module and
+    # names here, to the TYPE_CHECKING imports above and to __all__ below.
+}
+
+__all__ = [
+    "Answer",
+    "ChallengeLedger",
+    "CorruptStore",
+    "CredentialSummary",
+    "HolderKey",
+    "ImportResult",
+    "IssueError",
+    "KeyfileError",
+    "RecheckResult",
+    "RequestError",
+    "RestoreResult",
+    "StatusListManager",
+    "StoredCredential",
+    "Wallet",
+    "WalletBusy",
+    "WalletError",
+    "WalletExists",
+    "WalletNotFound",
+    "WrongPassphrase",
+    "answer_request",
+    "badge_page",
+    "bake_png",
+    "bake_svg",
+    "create_dcql_request",
+    "create_request",
+    "default_wallet_path",
+    "disclosure_preview",
+    "issue_credential",
+    "linkedin_add_to_profile_url",
+    "load_request",
+    "match_wallet",
+]
+
+
+__getattr__, __dir__ = lazy_exports(__name__, _HOMES, __all__)

@@ -18,6 +18,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from . import baked, ob2
+from .assembly import create as _create
 from .clock import Clock, SystemClock
 from .data_model import ENVELOPED, check_format, enveloped_token, issuer_id, type_names
 from .errors import ContextError, FetchError, ParseError, VCError
@@ -181,6 +182,12 @@ class Verifier:
     Every outside effect is injected: ``contexts`` (pinned JSON-LD contexts), ``keys`` (DID and
     controller documents), ``fetcher`` (status lists, hosted badges), ``clock`` and ``policy``.
     """
+
+    #: Build a ready verifier in one call, with the command line's defaults: contexts from the
+    #: named folders, ``$VCWALLET_CONTEXTS``, the checkout's interop folder and the user cache;
+    #: the network on; no trust list. ``Verifier.create(network=False, trust_list="trust.json")``.
+    #: Every option: :func:`verifier.assembly.create`.
+    create = classmethod(_create)
 
     def __init__(self, *, contexts: ContextSource, keys: KeyLookup, fetcher: Fetcher | None = None,
                  clock: Clock | None = None, suites: SuiteRegistry | None = None,
