@@ -4,8 +4,11 @@ This is the one place where errors become check results. Everything below it rai
 errors; everything above it reads reports. ``verify_credential`` and ``verify_presentation``
 never raise for bad input.
 
-Inputs it reads: parsed JSON, JSON text or bytes; a compact VC-JWT; an SD-JWT (detected, not yet
-verified); Open Badges 2.0 assertions (hosted or signed); and PNG/SVG images with a baked badge.
+Inputs it reads: bytes (JSON, a compact token, a PNG/SVG image with a baked badge) or an
+already parsed JSON object; a ``str`` only as a compact VC-JWT or SD-JWT (text by nature), never
+as JSON text to parse (that is ``parse.unknown_format``: pass the bytes, or the parsed object).
+Credentials are JSON-LD (VC 1.1/2.0, Open Badges 3.0), VC-JWT, SD-JWT VC and Open Badges 2.0
+assertions (hosted or signed).
 """
 
 from __future__ import annotations
@@ -164,6 +167,15 @@ def _unread(checks: list[CheckResult], label: str, fmt: str,
     why = "not checked: the document is not written the way its contexts define, so what it " \
           "says cannot be read as it is signed"
     return VerificationReport(label, fmt, (*checks, *(_skipped(name, why) for name in rest)))
+
+
+def _text_refused(label: str, what: str) -> VerificationReport:
+    """The report for a ``str`` that is not a compact token: JSON text is given as bytes or
+    parsed, so that a ``str`` never has two meanings (a token, or JSON to guess at)."""
+    problem = ParseError("parse.unknown_format",
+                         f"a {what} given as text must be a compact JWT or SD-JWT; give JSON as "
+                         "bytes or as a parsed object")
+    return VerificationReport(label, "unknown", (_failed("parse", problem),))
 
 
 def _read_from(report: VerificationReport, container: str) -> VerificationReport:
@@ -567,8 +579,12 @@ class Verifier:
     @_boundary
     def verify_credential(self, data: Any, *, label: str = "<input>",
                           recipient: str | None = None) -> VerificationReport:
-        """Verify one credential in any supported form. Never raises (a defect below becomes an
+        """Verify one credential: bytes (JSON, a compact token or a baked PNG/SVG), a parsed
+        JSON object, or a compact VC-JWT/SD-JWT as ``str``. Any other ``str`` (JSON text) is
+        ``parse.unknown_format``: it is never guessed at. Never raises (a defect below becomes an
         ``internal.error`` report)."""
+        if isinstance(data, str) and self._as_text(data) is None:
+            return _text_refused(label, "credential")
         try:
             return self._dispatch(data, label=label, recipient=recipient, depth=0)
         except (VCError, RecursionError) as exc:  # a defect below must still give a report
@@ -581,11 +597,12 @@ class Verifier:
                     factory: Callable[[], Verifier] | None = None) -> Iterator[VerificationReport]:
         """Verify many credentials, on every core, yielding reports lazily in input order.
 
-        Each item is what :meth:`verify_credential` takes (bytes, text or a parsed object),
-        labelled ``"<input N>"`` (N counts from 0), or a :class:`verifier.bulk.BulkItem` that
-        carries its own label (say, a file name). The input is read lazily and at most
-        ``jobs * 4`` chunks of ``chunk_size`` items (default 16) are in flight, so memory stays
-        flat and the input may be endless; closing the generator early stops the workers.
+        Each item is what :meth:`verify_credential` takes (bytes, a parsed object, or a compact
+        token as ``str``), labelled ``"<input N>"`` (N counts from 0), or a
+        :class:`verifier.bulk.BulkItem` that carries its own label (say, a file name). The input
+        is read lazily and at most ``jobs * 4`` chunks of ``chunk_size`` items (default 16) are
+        in flight, so memory stays flat and the input may be endless; closing the generator early
+        stops the workers.
 
         ``jobs`` defaults to the CPUs this process may use, with a pool only for 256 inputs or
         more (fewer are verified here, where a pool's start-up would cost more than it saves);
@@ -637,8 +654,11 @@ class Verifier:
 
         One proof by the holder must carry the challenge and domain, and every proof must be the
         holder's and verify (:func:`verifier.presentation.check_presentation`). ``recipient``
-        is checked on each credential inside, as for :meth:`verify_credential`.
+        is checked on each credential inside, as for :meth:`verify_credential`. ``data`` is bytes
+        or a parsed object (a ``str`` is ``parse.unknown_format``).
         """
+        if isinstance(data, str):
+            return _text_refused(label, "presentation")
         try:
             document = self._json(data)
         except ParseError as exc:
