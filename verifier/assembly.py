@@ -28,7 +28,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol, TypedDict, Unpack
 
 if TYPE_CHECKING:
     from .clock import Clock
@@ -37,13 +37,22 @@ if TYPE_CHECKING:
     from .policy import Policy
     from .presentation import ChallengeStore
     from .proofs import KeyLookup
+    from .suites.base import DocumentLoader
     from .trust import TrustList
-    from .verification import ContextSource, Verifier
 
 #: Extra context folders, separated by the OS path separator (searched after the named ones).
 ENV_CONTEXTS = "VCWALLET_CONTEXTS"
 
 PathText = str | os.PathLike[str]
+
+
+class ContextSource(Protocol):
+    """What the verifier needs from a context store: load a URL, and a pyld loader."""
+
+    def load(self, url: str) -> Mapping[str, Any]: ...
+
+    @property
+    def document_loader(self) -> DocumentLoader: ...
 
 
 def checkout_contexts_dir() -> Path | None:
@@ -117,28 +126,60 @@ def _documents_fetcher(network: bool, fetcher: Fetcher | None, url_map: PathText
     return RequestsFetcher() if network else StaticFetcher({})
 
 
-def create(cls: type[Verifier], *, contexts: Iterable[PathText] | PathText | ContextSource = (),
-           network: bool = True, fetcher: Fetcher | None = None, url_map: PathText | None = None,
-           url_map_base: PathText | None = None, trust_list: TrustList | PathText | None = None,
-           policy: Policy | None = None, clock: Clock | None = None,
-           cache_dir: PathText | None = None, challenges: ChallengeStore | None = None,
-           keys: KeyLookup | None = None, environ: Mapping[str, str] | None = None) -> Verifier:
-    """A ready verifier with the command line's defaults (``Verifier.create``); see the module
-    docstring for where contexts come from.
+class CreateOptions(TypedDict, total=False):
+    """The options of ``Verifier.create``, each the command line's flag of the same meaning.
 
     ``contexts``: context folders searched first (one path or several), or a ready context store
-    to share. ``network``: whether anything may be fetched (DID documents, status lists, hosted
-    badges, missing pinned contexts). ``fetcher``: what answers fetches instead of the network
-    (pinned contexts are fetched through it too unless it is a static one); ``url_map``: a JSON
-    file ``{"urls": {url: path}}`` served instead of the network (``url_map_base``: where its
-    relative paths start, default its folder). ``trust_list``: a trust list or its path.
-    ``cache_dir``: the context cache (default the user cache); ``environ``: where
-    ``VCWALLET_CONTEXTS`` and ``XDG_CACHE_HOME`` are read (default ``os.environ``).
+    to share. ``network`` (default on): whether anything may be fetched (DID documents, status
+    lists, hosted badges, missing pinned contexts). ``fetcher``: what answers fetches instead of
+    the network (pinned contexts are fetched through it too unless it is a static one);
+    ``url_map``: a JSON file ``{"urls": {url: path}}`` served instead of the network
+    (``url_map_base``: where its relative paths start, default its folder). ``trust_list``: a
+    trust list or its path. ``policy``, ``clock`` (default the system clock) and ``challenges``
+    (default an in-memory store). ``cache_dir``: the context cache (default the user cache).
     ``keys``: a key lookup instead of DID resolution through the fetcher (tests, benchmarks).
+    ``environ``: where ``VCWALLET_CONTEXTS`` and ``XDG_CACHE_HOME`` are read (default
+    ``os.environ``).
+    """
+
+    contexts: Iterable[PathText] | PathText | ContextSource
+    network: bool
+    fetcher: Fetcher | None
+    url_map: PathText | None
+    url_map_base: PathText | None
+    trust_list: TrustList | PathText | None
+    policy: Policy | None
+    clock: Clock | None
+    cache_dir: PathText | None
+    challenges: ChallengeStore | None
+    keys: KeyLookup | None
+    environ: Mapping[str, str] | None
+
+
+class VerifierParts(TypedDict):
+    """What ``Verifier(...)`` is built from."""
+
+    contexts: ContextSource
+    keys: KeyLookup
+    fetcher: Fetcher
+    clock: Clock
+    policy: Policy
+    trust_list: TrustList | None
+    challenges: ChallengeStore
+
+
+def _is_source(contexts: object) -> bool:
+    return hasattr(contexts, "load") and hasattr(contexts, "document_loader")
+
+
+def verifier_parts(**options: Unpack[CreateOptions]) -> VerifierParts:
+    """The parts of a ready verifier, with the command line's defaults (``Verifier.create`` is
+    ``Verifier(**verifier_parts(...))``); see :class:`CreateOptions` and the module docstring.
 
     Raises ``NotADirectoryError`` for a named context folder that is not one,
-    :class:`~verifier.errors.TrustListError` (``trust.invalid_list``) for an unreadable trust list
-    and :class:`~verifier.errors.FetchError` (``fetch.invalid_url_map``) for a bad URL map.
+    :class:`~verifier.trust.TrustListError` (``trust.invalid_list``) for an unreadable trust list,
+    :class:`~verifier.errors.FetchError` (``fetch.invalid_url_map``) for a bad URL map and
+    ``ValueError`` for options that contradict each other.
     """
     from .clock import SystemClock
     from .fetch import StaticFetcher
@@ -147,23 +188,29 @@ def create(cls: type[Verifier], *, contexts: Iterable[PathText] | PathText | Con
     from .presentation import MemoryChallengeStore
     from .trust import TrustList
 
-    policy = policy if policy is not None else Policy()
-    clock = clock if clock is not None else SystemClock()
-    documents = _documents_fetcher(network, fetcher, url_map, url_map_base)
+    policy = options.get("policy") or Policy()
+    clock = options.get("clock") or SystemClock()
+    network = options.get("network", True)
+    documents = _documents_fetcher(network, options.get("fetcher"), options.get("url_map"),
+                                   options.get("url_map_base"))
+    contexts = options.get("contexts", ())
+    cache_dir = options.get("cache_dir")
     store: ContextSource
-    if isinstance(contexts, (str, os.PathLike)):
-        contexts = [contexts]
-    if hasattr(contexts, "load") and hasattr(contexts, "document_loader"):
+    if _is_source(contexts):
         if cache_dir is not None:
             raise ValueError("cache_dir belongs to the context store passed as contexts")
         store = contexts  # type: ignore[assignment]
     else:
+        folders = [contexts] if isinstance(contexts, (str, os.PathLike)) else contexts
         online = network and not isinstance(documents, StaticFetcher)
-        store = context_store(contexts,
-                              network=online, fetcher=documents if online else None,
-                              cache_dir=cache_dir, production=policy.production, environ=environ)
+        store = context_store(folders, network=online,  # type: ignore[arg-type]
+                              fetcher=documents if online else None, cache_dir=cache_dir,
+                              production=policy.production, environ=options.get("environ"))
+    trust_list = options.get("trust_list")
     if trust_list is not None and not isinstance(trust_list, TrustList):
         trust_list = TrustList.load(Path(trust_list))
-    return cls(contexts=store, keys=keys if keys is not None else ResolverKeyLookup.create(documents, clock),
-               fetcher=documents, clock=clock, policy=policy, trust_list=trust_list,
-               challenges=challenges if challenges is not None else MemoryChallengeStore())
+    keys = options.get("keys") or ResolverKeyLookup.create(documents, clock)
+    challenges = options.get("challenges")
+    return VerifierParts(contexts=store, keys=keys, fetcher=documents, clock=clock, policy=policy,
+                         trust_list=trust_list,
+                         challenges=challenges if challenges is not None else MemoryChallengeStore())

@@ -18,10 +18,11 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar, Unpack
 
 from . import baked, ob2
-from .assembly import create as _create
+from .assembly import ContextSource as ContextSource
+from .assembly import CreateOptions, verifier_parts
 from .clock import Clock, SystemClock
 from .data_model import ENVELOPED, check_format, enveloped_token, issuer_id, type_names
 from .errors import ContextError, FetchError, ParseError, VCError
@@ -35,7 +36,7 @@ from .report import CheckResult, Status, VerificationReport, internal_error_repo
 from .sdjwt import TokenStatusChecker, sd_jwt_report, verify_sd_jwt_vc, with_replay_check
 from .status import StatusChecker
 from .status.ob2 import check_ob2_revocation, hosted_assertion_gone
-from .suites.base import DocumentLoader, SuiteRegistry, default_suites
+from .suites.base import SuiteRegistry, default_suites
 from .terms import UNREADABLE, TermGate
 from .trust import TrustList, check_trust
 from .validity import check_ob2_validity, check_validity
@@ -47,15 +48,6 @@ if TYPE_CHECKING:
 VC_V1 = "https://www.w3.org/2018/credentials/v1"
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
 MAX_NESTING = 3
-
-
-class ContextSource(Protocol):
-    """What the verifier needs from a context store: load a URL, and a pyld loader."""
-
-    def load(self, url: str) -> Mapping[str, Any]: ...
-
-    @property
-    def document_loader(self) -> DocumentLoader: ...
 
 
 _CHECK_OBSERVER: ContextVar[Callable[[CheckResult], None] | None] = ContextVar(
@@ -195,11 +187,13 @@ class Verifier:
     controller documents), ``fetcher`` (status lists, hosted badges), ``clock`` and ``policy``.
     """
 
-    #: Build a ready verifier in one call, with the command line's defaults: contexts from the
-    #: named folders, ``$VCWALLET_CONTEXTS``, the checkout's interop folder and the user cache;
-    #: the network on; no trust list. ``Verifier.create(network=False, trust_list="trust.json")``.
-    #: Every option: :func:`verifier.assembly.create`.
-    create = classmethod(_create)
+    @classmethod
+    def create(cls, **options: Unpack[CreateOptions]) -> Self:
+        """A ready verifier in one call, with the command line's defaults: contexts from the
+        named folders, ``$VCWALLET_CONTEXTS``, the checkout's interop folder and the user cache;
+        the network on; no trust list. ``Verifier.create(network=False, trust_list="t.json")``.
+        Every option: :class:`verifier.assembly.CreateOptions`."""
+        return cls(**verifier_parts(**options))
 
     def __init__(self, *, contexts: ContextSource, keys: KeyLookup, fetcher: Fetcher | None = None,
                  clock: Clock | None = None, suites: SuiteRegistry | None = None,
