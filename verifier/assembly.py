@@ -188,8 +188,10 @@ def verifier_parts(**options: Unpack[CreateOptions]) -> VerifierParts:
     from .presentation import MemoryChallengeStore
     from .trust import TrustList
 
-    policy = options.get("policy") or Policy()
-    clock = options.get("clock") or SystemClock()
+    policy = options.get("policy")
+    policy = policy if policy is not None else Policy()
+    clock = options.get("clock")
+    clock = clock if clock is not None else SystemClock()
     network = options.get("network", True)
     documents = _documents_fetcher(network, options.get("fetcher"), options.get("url_map"),
                                    options.get("url_map_base"))
@@ -209,7 +211,8 @@ def verifier_parts(**options: Unpack[CreateOptions]) -> VerifierParts:
     trust_list = options.get("trust_list")
     if trust_list is not None and not isinstance(trust_list, TrustList):
         trust_list = TrustList.load(Path(trust_list))
-    keys = options.get("keys") or ResolverKeyLookup.create(documents, clock)
+    keys = options.get("keys")
+    keys = keys if keys is not None else ResolverKeyLookup.create(documents, clock)
     challenges = options.get("challenges")
     return VerifierParts(contexts=store, keys=keys, fetcher=documents, clock=clock, policy=policy,
                          trust_list=trust_list,
