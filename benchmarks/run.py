@@ -118,18 +118,10 @@ if mode == "floor":
 from pathlib import Path
 from vcwallet.samples import sample_credential_path
 from verifier.canon import fast_expand
-from verifier.clock import SystemClock
-from verifier.contexts import ContextStore
-from verifier.fetch import StaticFetcher
-from verifier.key_lookup import ResolverKeyLookup
-from verifier.proofs import ProofChecker
-from verifier.suites import default_suites
+from verifier.verification import Verifier
 fast_expand.set_enabled(mode == "fast")
 credential = json.loads(sample_credential_path().read_text(encoding="utf-8"))
-store = ContextStore(directories=[Path({contexts!r})])
-clock = SystemClock()
-checker = ProofChecker(default_suites(), ResolverKeyLookup.create(StaticFetcher({{}}), clock), clock,
-                       store.document_loader)
+checker = Verifier.create(contexts=[Path({contexts!r})], network=False).proofs
 issuer = credential["issuer"]["id"]
 for _ in range(3 + n):
     assert checker.verify(credential, expected_controller=issuer).all_signatures_ok
@@ -162,21 +154,13 @@ def proof_rows(args: argparse.Namespace, workdir: Path) -> tuple[float, list[Row
 
     from vcwallet.samples import sample_credential_path
     from verifier.canon import fast_expand
-    from verifier.clock import SystemClock
-    from verifier.contexts import ContextStore
-    from verifier.fetch import StaticFetcher
-    from verifier.key_lookup import ResolverKeyLookup
-    from verifier.proofs import ProofChecker
-    from verifier.suites import default_suites
+    from verifier.verification import Verifier
 
     signing = nacl.signing.SigningKey.generate()
     signed = signing.sign(bytes(64))
     verify_key = signing.verify_key
     credential = json.loads(sample_credential_path().read_text(encoding="utf-8"))
-    store = ContextStore(directories=[CONTEXTS] if CONTEXTS.is_dir() else [])
-    clock = SystemClock()
-    checker = ProofChecker(default_suites(), ResolverKeyLookup.create(StaticFetcher({}), clock),
-                           clock, store.document_loader)
+    checker = Verifier.create(contexts=[CONTEXTS] if CONTEXTS.is_dir() else [], network=False).proofs
     issuer = credential["issuer"]["id"]
 
     def verify() -> None:
@@ -336,15 +320,10 @@ def _verify_many_row(paths: list[Path], url_map: Path) -> Row:
     from fixtures.world import World
     from verifier.bulk import BulkItem
     from verifier.clock import FixedClock, parse_datetime
-    from verifier.contexts import ContextStore
-    from verifier.fetch import StaticFetcher
-    from verifier.key_lookup import ResolverKeyLookup
     from verifier.verification import Verifier
 
-    fetcher = StaticFetcher.from_url_map(url_map)
-    clock = FixedClock(parse_datetime(World.AS_OF))
-    verifier = Verifier(contexts=ContextStore(directories=[CONTEXTS]),
-                        keys=ResolverKeyLookup.create(fetcher, clock), fetcher=fetcher, clock=clock)
+    verifier = Verifier.create(contexts=[CONTEXTS], url_map=url_map,
+                               clock=FixedClock(parse_datetime(World.AS_OF)))
     items = (BulkItem(str(path), path.read_bytes()) for path in paths)
     start = time.perf_counter()
     verified = sum(report.verified for report in verifier.verify_many(items, jobs=2))

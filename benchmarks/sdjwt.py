@@ -47,9 +47,8 @@ from tests.vcwallet.sdjwt.badge import ob3_badge as badge
 from vcwallet.sdjwt_holder import present_sd_jwt
 from vcwallet.sdjwt_issuer import issue_ob3_sd_jwt_vc
 from verifier.clock import FixedClock
-from verifier.fetch import StaticFetcher
-from verifier.key_lookup import ResolverKeyLookup
 from verifier.sdjwt import split_sd_jwt, verify_sd_jwt_vc
+from verifier.verification import Verifier
 
 TARGET_US = 200.0
 #: The performance issue's SD-JWT verify target, and the floor it measured on its machine.
@@ -123,10 +122,37 @@ def callgrind_counts(names: list[str], calls: int) -> dict[str, int]:
     return counts
 
 
+class _NoContexts:
+    """SD-JWT VCs are not JSON-LD: the verifier never asks for a context."""
+
+    def load(self, url: str) -> Any:
+        raise LookupError(url)
+
+    @property
+    def document_loader(self) -> Any:
+        return None
+
+
+class _ForgetfulLedger:
+    """Every loop answers the same nonce; a real challenge store would refuse the second answer
+    as a replay, so this one forgets each answer (the row still pays for the replay check)."""
+
+    def was_issued(self, challenge: str, domain: str | None = None) -> bool:
+        return True
+
+    def was_used(self, challenge: str) -> bool:
+        return False
+
+    def mark_used(self, challenge: str) -> bool:
+        return True
+
+
 def operations() -> dict[str, Callable[[], object]]:
     """The rows, each a ready-to-call operation over the same badge (self-checked first)."""
     clock = FixedClock(NOW)
-    lookup = ResolverKeyLookup.create(StaticFetcher({}), clock)
+    verifier = Verifier.create(contexts=_NoContexts(), network=False, clock=clock,
+                               challenges=_ForgetfulLedger())
+    lookup = verifier.keys  # the usual caching key lookup, as the verifier uses it
     template = badge()
     token = issue_ob3_sd_jwt_vc(template, key=ISSUER_KEY, kid=KID, holder_jwk=HOLDER_KEY.public, clock=clock)
     presentation = present_sd_jwt(token, disclose=CHOSEN, holder_key=HOLDER_KEY, nonce="n-1",
@@ -136,17 +162,6 @@ def operations() -> dict[str, Callable[[], object]]:
     if not result.ok or sorted(result.disclosed) != sorted(CHOSEN):
         raise SystemExit(f"self-check failed: {[p.code for p in result.problems]}")
 
-    from verifier.verification import Verifier
-
-    class _NoContexts:
-        def load(self, url: str) -> Any:
-            raise LookupError(url)
-
-        @property
-        def document_loader(self) -> Any:
-            return None
-
-    verifier = Verifier(contexts=_NoContexts(), keys=lookup, clock=clock)
     jws = split_sd_jwt(token).jws
     verify_key = nacl.signing.VerifyKey(ISSUER_KEY.public.raw)
     print(f"token {len(token)} chars, {token.count('~') - 1} disclosures; "

@@ -22,12 +22,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from vcwallet.samples import sample_credential_path  # noqa: E402
-from verifier.clock import SystemClock  # noqa: E402
-from verifier.contexts import ContextStore  # noqa: E402
-from verifier.fetch import StaticFetcher  # noqa: E402
-from verifier.key_lookup import ResolverKeyLookup  # noqa: E402
-from verifier.proofs import ProofChecker  # noqa: E402
-from verifier.suites import default_suites  # noqa: E402
+from verifier.verification import Verifier  # noqa: E402
 
 
 def timed(fn: Callable[[], object], runs: int, inner: int) -> list[float]:
@@ -65,10 +60,9 @@ def main() -> int:
         verify_key.verify(signed)
 
     credential = json.loads(sample_credential_path().read_text(encoding="utf-8"))
-    store = ContextStore(directories=[args.contexts] if args.contexts.is_dir() else [])
-    clock = SystemClock()
-    keys = ResolverKeyLookup.create(StaticFetcher({}), clock)  # did:key: no network needed
-    checker = ProofChecker(default_suites(), keys, clock, store.document_loader)
+    verifier = Verifier.create(contexts=[args.contexts] if args.contexts.is_dir() else [],
+                               network=False)  # did:key: no network needed
+    checker = verifier.proofs
     issuer = credential["issuer"]["id"]
 
     def verify_op() -> None:

@@ -15,6 +15,7 @@ issuer's" as two checks, instead of one vague failure.
 
 from __future__ import annotations
 
+from .cache import LruCache
 from .clock import Clock
 from .did import CachingResolver, DidResolver, default_resolver, resolve_verification_method
 from .did.verification_method import split_verification_method
@@ -27,7 +28,7 @@ _UNREACHABLE = ("fetch.", "did.not_found")
 #: DID methods whose document is computed from the DID itself: a lookup's answer can never
 #: change, so it is remembered (a did:key issuer or holder is looked up on every verify).
 _SELF_CERTIFYING = ("did:key:", "did:jwk:")
-#: How many self-certifying answers to remember; the memo is emptied when it is full.
+#: How many self-certifying answers to remember, least recently used forgotten first.
 MEMO_SIZE = 1024
 
 
@@ -37,7 +38,7 @@ class ResolverKeyLookup:
     def __init__(self, resolver: DidResolver, fetcher: Fetcher | None) -> None:
         self.resolver = resolver
         self.fetcher = fetcher
-        self._memo: dict[tuple[str, str, str | None], KeyBinding] = {}
+        self._memo: LruCache[tuple[str, str, str | None], KeyBinding] = LruCache(MEMO_SIZE)
 
     @classmethod
     def create(cls, fetcher: Fetcher, clock: Clock, ttl_seconds: float = 300.0) -> ResolverKeyLookup:
@@ -52,9 +53,7 @@ class ResolverKeyLookup:
         found = self._memo.get(key)
         if found is None:
             found = self._lookup(vm_url, purpose, expected_controller)
-            if len(self._memo) >= MEMO_SIZE:
-                self._memo.clear()
-            self._memo[key] = found
+            self._memo.put(key, found)
         return found
 
     def _lookup(self, vm_url: str, purpose: str, expected_controller: str | None) -> KeyBinding:

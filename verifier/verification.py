@@ -6,9 +6,11 @@ an error that escapes becomes a result: everything below it raises coded errors 
 outcomes; everything above it reads reports. ``verify_credential`` and ``verify_presentation``
 never raise for bad input.
 
-Inputs it reads: parsed JSON, JSON text or bytes; a compact VC-JWT; an SD-JWT VC; Open Badges
-2.0 assertions (hosted or signed); an ``EnvelopedVerifiableCredential``; and PNG/SVG images
-with a baked badge.
+Inputs it reads: bytes (JSON, a compact token, a PNG/SVG image with a baked badge) or an
+already parsed JSON object; a ``str`` only as a compact VC-JWT or SD-JWT (text by nature), never
+as JSON text to parse (that is ``parse.unknown_format``: pass the bytes, or the parsed object).
+Credentials are JSON-LD (VC 1.1/2.0, Open Badges 3.0, with ``EnvelopedVerifiableCredential``),
+VC-JWT, SD-JWT VC and Open Badges 2.0 assertions (hosted or signed).
 """
 
 from __future__ import annotations
@@ -18,9 +20,11 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import replace
-from typing import Any, Protocol, TypeVar
+from typing import Any, Self, TypeVar, Unpack
 
 from . import baked, ob2
+from .assembly import ContextSource as ContextSource
+from .assembly import CreateOptions, verifier_parts
 from .bulk import BulkItem, CredentialData, verify_many
 from .checks import (
     context,
@@ -46,7 +50,6 @@ from .proofs import KeyLookup, ProofChecker, ProofOutcome
 from .report import CheckResult, Status, VerificationReport, internal_error_report
 from .sdjwt import SdJwtResult, TokenStatusChecker, verify_sd_jwt_vc
 from .status import StatusChecker
-from .suites.base import DocumentLoader
 from .suites.registry import SuiteRegistry, default_suites
 from .terms import TermGate
 from .trust import TrustList
@@ -54,15 +57,6 @@ from .vc_jwt import looks_like_jwt, verify_vc_jwt
 
 #: How deep credentials may nest (an image holding an envelope holding a token, endorsements).
 MAX_NESTING = 3
-
-
-class ContextSource(Protocol):
-    """What the verifier needs from a context store: load a URL, and a pyld loader."""
-
-    def load(self, url: str) -> Mapping[str, Any]: ...
-
-    @property
-    def document_loader(self) -> DocumentLoader: ...
 
 
 _CHECK_OBSERVER: ContextVar[Callable[[CheckResult], None] | None] = ContextVar(
@@ -133,12 +127,28 @@ def _unreadable(label: str, exc: VCError, fmt: str = "unknown") -> VerificationR
     return VerificationReport(label, fmt, (parse.unreadable(exc),))
 
 
+def _text_refused(label: str, what: str) -> VerificationReport:
+    """The report for a ``str`` that is not a compact token: JSON text is given as bytes or
+    parsed, so that a ``str`` never has two meanings (a token, or JSON to guess at)."""
+    return _unreadable(label, ParseError(
+        "parse.unknown_format", f"a {what} given as text must be a compact JWT or SD-JWT; give "
+        "JSON as bytes or as a parsed object"))
+
+
 class Verifier:
     """Decides whether a credential or presentation can be trusted.
 
     Every outside effect is injected: ``contexts`` (pinned JSON-LD contexts), ``keys`` (DID and
     controller documents), ``fetcher`` (status lists, hosted badges), ``clock`` and ``policy``.
     """
+
+    @classmethod
+    def create(cls, **options: Unpack[CreateOptions]) -> Self:
+        """A ready verifier in one call, with the command line's defaults: contexts from the
+        named folders, ``$VCWALLET_CONTEXTS``, the checkout's interop folder and the user cache;
+        the network on; no trust list. ``Verifier.create(network=False, trust_list="t.json")``.
+        Every option: :class:`verifier.assembly.CreateOptions`."""
+        return cls(**verifier_parts(**options))
 
     def __init__(self, *, contexts: ContextSource, keys: KeyLookup, fetcher: Fetcher | None = None,
                  clock: Clock | None = None, suites: SuiteRegistry | None = None,
@@ -363,8 +373,12 @@ class Verifier:
     @_boundary
     def verify_credential(self, data: Any, *, label: str = "<input>",
                           recipient: str | None = None) -> VerificationReport:
-        """Verify one credential in any supported form. Never raises (a defect below becomes an
+        """Verify one credential: bytes (JSON, a compact token or a baked PNG/SVG), a parsed
+        JSON object, or a compact VC-JWT/SD-JWT as ``str``. Any other ``str`` (JSON text) is
+        ``parse.unknown_format``: it is never guessed at. Never raises (a defect below becomes an
         ``internal.error`` report)."""
+        if isinstance(data, str) and parse.compact_token(data, max_bytes=self.policy.max_input_bytes) is None:
+            return _text_refused(label, "credential")
         try:
             return self._dispatch(data, label=label, recipient=recipient, depth=0)
         except (VCError, RecursionError) as exc:  # a defect below must still give a report
@@ -375,11 +389,12 @@ class Verifier:
                     factory: Callable[[], Verifier] | None = None) -> Iterator[VerificationReport]:
         """Verify many credentials, on every core, yielding reports lazily in input order.
 
-        Each item is what :meth:`verify_credential` takes (bytes, text or a parsed object),
-        labelled ``"<input N>"`` (N counts from 0), or a :class:`verifier.bulk.BulkItem` that
-        carries its own label (say, a file name). The input is read lazily and at most
-        ``jobs * 4`` chunks of ``chunk_size`` items (default 16) are in flight, so memory stays
-        flat and the input may be endless; closing the generator early stops the workers.
+        Each item is what :meth:`verify_credential` takes (bytes, a parsed object, or a compact
+        token as ``str``), labelled ``"<input N>"`` (N counts from 0), or a
+        :class:`verifier.bulk.BulkItem` that carries its own label (say, a file name). The input
+        is read lazily and at most ``jobs * 4`` chunks of ``chunk_size`` items (default 16) are
+        in flight, so memory stays flat and the input may be endless; closing the generator early
+        stops the workers.
 
         ``jobs`` defaults to the CPUs this process may use, with a pool only for 256 inputs or
         more (fewer are verified here, where a pool's start-up would cost more than it saves);
@@ -427,8 +442,11 @@ class Verifier:
 
         One proof by the holder must carry the challenge and domain, and every proof must be the
         holder's and verify (:func:`verifier.checks.presentation.check_presentation`). ``recipient``
-        is checked on each credential inside, as for :meth:`verify_credential`.
+        is checked on each credential inside, as for :meth:`verify_credential`. ``data`` is bytes
+        or a parsed object (a ``str`` is ``parse.unknown_format``).
         """
+        if isinstance(data, str):
+            return _text_refused(label, "presentation")
         try:
             document = parse.json_value(data, max_bytes=self.policy.max_input_bytes)
         except ParseError as exc:

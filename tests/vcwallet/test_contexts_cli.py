@@ -14,6 +14,7 @@ import pytest
 
 from tests.conftest import REPO
 from vcwallet.commands import contexts as contexts_cmd
+from verifier import assembly
 from verifier.contexts import PINS
 from verifier.errors import FetchError
 from verifier.fetch.base import FetchResponse
@@ -24,7 +25,7 @@ VC_V2 = "https://www.w3.org/ns/credentials/v2"
 @pytest.fixture(autouse=True)
 def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     """No default interop dir, no env dirs, and a private cache, unless a test adds them."""
-    monkeypatch.setattr(contexts_cmd, "default_contexts_dir", lambda: None)
+    monkeypatch.setattr(assembly, "checkout_contexts_dir", lambda: None)
     monkeypatch.delenv(contexts_cmd.ENV_CONTEXTS, raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     return tmp_path / "xdg" / "vcwallet" / "contexts"
@@ -106,7 +107,7 @@ def test_list_with_a_bad_contexts_dir_is_a_usage_error(
 
 def test_default_interop_dir_is_used_when_present(
         capsys: pytest.CaptureFixture[str], interop: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(contexts_cmd, "default_contexts_dir", lambda: interop / "contexts")
+    monkeypatch.setattr(assembly, "checkout_contexts_dir", lambda: interop / "contexts")
     code, out = run(capsys, "list", "--json")
     assert code == 0 and {c["where"] for c in out["contexts"]} == {"directory"}
 

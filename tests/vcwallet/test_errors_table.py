@@ -13,7 +13,7 @@ from tests.conftest import REPO
 from vcwallet.errors import CODES, VCWalletError, advice, meaning
 from verifier.errors import CODES as VERIFIER_CODES
 from verifier.errors import VCError
-from verifier.rendering import advice as verifier_advice
+from verifier.errors import advice as verifier_advice
 
 #: A code as the source writes it: "family.name" for the families vcwallet raises.
 _LITERAL = re.compile(r"[\"']((?:wallet|request|share|passphrase|keyfile|issue|io|app)\.[a-z_]+)[\"']")

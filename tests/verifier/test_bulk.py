@@ -72,8 +72,8 @@ def mix(good: dict[str, Any]) -> list[Any]:
     tampered["name"] = "Formative Assessment (with honours)"
     presentation = {"@context": [V2], "type": ["VerifiablePresentation"],
                     "verifiableCredential": [good]}
-    return [good, tampered, b"not json at all", json.dumps(good).encode(), json.dumps("a string"),
-            BulkItem("badge.json", json.dumps(good)), presentation, b'{"a": 1, "a": 2}', good]
+    return [good, tampered, b"not json at all", json.dumps(good).encode(), json.dumps("a string").encode(),
+            BulkItem("badge.json", json.dumps(good).encode()), presentation, b'{"a": 1, "a": 2}', good]
 
 
 def _summary(report: VerificationReport) -> tuple[Any, ...]:

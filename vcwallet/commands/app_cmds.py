@@ -14,7 +14,6 @@ from typing import Any
 
 from verifier.clock import SystemClock
 from verifier.fetch import RequestsFetcher
-from verifier.key_lookup import ResolverKeyLookup
 from verifier.presentation import MemoryChallengeStore
 from verifier.trust import TrustList
 from verifier.verification import Verifier
@@ -74,8 +73,10 @@ def run_tui(args: argparse.Namespace) -> int:
     challenges = MemoryChallengeStore()
 
     def make_verifier(trust_list: TrustList | None) -> Verifier:
-        return Verifier(contexts=contexts, keys=ResolverKeyLookup.create(fetcher, clock),
-                        fetcher=fetcher, clock=clock, trust_list=trust_list, challenges=challenges)
+        # One context store, fetcher, clock and challenge store for every verifier the app
+        # builds (the desk builds one per trust list it loads).
+        return Verifier.create(contexts=contexts, fetcher=fetcher, clock=clock,
+                               trust_list=trust_list, challenges=challenges)
 
     path = default_wallet_path(args.wallet)
     if not path.exists():

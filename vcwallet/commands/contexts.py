@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from verifier.contexts import ContextStore, IgnoredFile, user_cache_dir
+from verifier import assembly
+from verifier.contexts import ContextStore, IgnoredFile
 from verifier.fetch.base import Fetcher
 
-ENV_CONTEXTS = "VCWALLET_CONTEXTS"
+#: Extra context folders (:data:`verifier.assembly.ENV_CONTEXTS`).
+ENV_CONTEXTS = assembly.ENV_CONTEXTS
 
 LIST_EXAMPLES = """examples:
   vcwallet contexts list
@@ -59,37 +60,6 @@ def add_context_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def default_contexts_dir() -> Path | None:
-    """``<repo>/../shared/interop/contexts`` when running from a checkout that has it."""
-    candidate = Path(__file__).resolve().parents[2].parent / "shared" / "interop" / "contexts"
-    return candidate if candidate.is_dir() else None
-
-
-def context_directories(
-    args: argparse.Namespace, environ: Mapping[str, str] | None = None
-) -> list[Path]:
-    """The search path from ``--contexts``, ``$VCWALLET_CONTEXTS`` and the interop folder.
-
-    Raises ``NotADirectoryError`` for a ``--contexts`` value that is not a directory: the user
-    named it explicitly, so silently ignoring it would hide a typo.
-    """
-    env = os.environ if environ is None else environ
-    named: list[Path] = list(getattr(args, "contexts", None) or [])
-    for directory in named:
-        if not directory.is_dir():
-            raise NotADirectoryError(f"--contexts {directory}: not a directory")
-    from_env = [Path(part) for part in env.get(ENV_CONTEXTS, "").split(os.pathsep) if part]
-    default = default_contexts_dir()
-    out: list[Path] = []
-    seen: set[Path] = set()
-    for directory in [*named, *from_env, *([default] if default else [])]:
-        key = directory.resolve()
-        if key not in seen:
-            seen.add(key)
-            out.append(directory)
-    return out
-
-
 def default_fetcher() -> Fetcher:
     """The real HTTPS fetcher, imported only when a command actually needs the network."""
     from verifier.fetch import RequestsFetcher  # pulls in requests; most commands never need it
@@ -115,14 +85,9 @@ def build_context_store(
         production = not getattr(args, "allow_test_contexts", False)
     if allow_network and fetcher is None:
         fetcher = default_fetcher()
-    cache_dir = getattr(args, "cache_dir", None) or user_cache_dir()
-    return ContextStore(
-        context_directories(args),
-        cache_dir=cache_dir,
-        fetcher=fetcher,
-        allow_network=allow_network,
-        production=production,
-    )
+    return assembly.context_store(getattr(args, "contexts", None) or (), network=allow_network,
+                                  fetcher=fetcher, cache_dir=getattr(args, "cache_dir", None),
+                                  production=production)
 
 
 def _common(parser: argparse.ArgumentParser) -> None:

@@ -25,17 +25,14 @@ from typing import Any, NamedTuple, TextIO
 
 from verifier.bulk import AUTO_POOL_MIN, CHUNK_SIZE, WINDOW_PER_JOB, isolated_results, usable_cores
 from verifier.checks.presentation import not_an_answer
-from verifier.clock import Clock, FixedClock, SystemClock, parse_datetime
-from verifier.fetch import Fetcher, RequestsFetcher, StaticFetcher
-from verifier.key_lookup import ResolverKeyLookup
+from verifier.clock import Clock, FixedClock, parse_datetime
 from verifier.policy import Policy
 from verifier.presentation import ChallengeStore, MemoryChallengeStore
 from verifier.rendering import render_text, safe_text
 from verifier.report import CheckResult, Status, VerificationReport, dumps_json, internal_error_report
-from verifier.trust import TrustList
 from verifier.verification import Verifier
 
-from .contexts import add_context_options, build_context_store
+from .contexts import add_context_options
 
 EXAMPLES = """examples:
   vcwallet verify badge.json
@@ -101,29 +98,19 @@ def _jobs(text: str) -> int:
     return value
 
 
-def _fetcher(args: argparse.Namespace) -> Fetcher:
-    if args.url_map is not None:
-        return StaticFetcher.from_url_map(args.url_map, base_dir=args.url_map_base)
-    if args.offline:
-        return StaticFetcher({})
-    return RequestsFetcher()
-
-
 def build_verifier(args: argparse.Namespace) -> Verifier:
-    """The verifier the CLI flags describe (also used by other commands)."""
-    fetcher = _fetcher(args)
-    clock: Clock = FixedClock(parse_datetime(args.now)) if args.now else SystemClock()
+    """The verifier the CLI flags describe (also used by other commands), through
+    :meth:`Verifier.create`, so the command line, the app and embedding programs agree."""
     policy = Policy(production=not args.allow_test_contexts,
                     require_trusted=args.require_trusted,
                     allow_other_status_issuer=args.allow_other_status_issuer,
                     require_subject_binding=getattr(args, "require_subject_binding", False))
-    contexts = build_context_store(args, allow_network=not args.offline and args.url_map is None,
-                                   production=policy.production,
-                                   fetcher=None if isinstance(fetcher, StaticFetcher) else fetcher)
-    keys = ResolverKeyLookup.create(fetcher, clock)
-    trust = TrustList.load(args.trust) if args.trust else None
-    return Verifier(contexts=contexts, keys=keys, fetcher=fetcher, clock=clock, policy=policy,
-                    trust_list=trust, challenges=challenge_store(args))
+    clock: Clock | None = FixedClock(parse_datetime(args.now)) if args.now else None
+    return Verifier.create(contexts=getattr(args, "contexts", None) or (), network=not args.offline,
+                           url_map=args.url_map, url_map_base=args.url_map_base,
+                           trust_list=args.trust, policy=policy, clock=clock,
+                           cache_dir=getattr(args, "cache_dir", None),
+                           challenges=challenge_store(args))
 
 
 def challenge_store(args: argparse.Namespace) -> ChallengeStore:

@@ -13,9 +13,6 @@ from typing import Any
 
 from verifier.clock import FixedClock, parse_datetime
 from verifier.contexts import ContextStore
-from verifier.key_lookup import ResolverKeyLookup
-from verifier.presentation import MemoryChallengeStore
-from verifier.trust import TrustList
 from verifier.verification import Verifier
 
 from .host import FixtureHost
@@ -38,14 +35,13 @@ def world_host(world_dir: Path = WORLD_DIR) -> FixtureHost:
 
 def world_verifier(world_dir: Path, host: FixtureHost, contexts: ContextStore | Path, *,
                    as_of: str | None = None, trust: bool = True) -> Verifier:
-    """A :class:`Verifier` that reaches the world through ``host``.
+    """A :class:`Verifier` that reaches the world through ``host`` (``Verifier.create``).
 
     It uses the real requests-based fetcher, the world's trust list and, by default, the clock
-    the scenarios were written for.
+    the scenarios were written for. ``contexts`` is a store to share, or a folder that alone
+    supplies the contexts (offline: tests and benchmarks pin exactly what they load).
     """
-    fetcher = host.fetcher()
     clock = FixedClock(parse_datetime(as_of or scenarios(world_dir)["asOf"]))
     store = contexts if isinstance(contexts, ContextStore) else ContextStore(directories=[contexts])
-    trust_list = TrustList.load(world_dir / "trust-list.json") if trust else None
-    return Verifier(contexts=store, keys=ResolverKeyLookup.create(fetcher, clock), fetcher=fetcher,
-                    clock=clock, trust_list=trust_list, challenges=MemoryChallengeStore())
+    return Verifier.create(contexts=store, fetcher=host.fetcher(), clock=clock,
+                           trust_list=world_dir / "trust-list.json" if trust else None)

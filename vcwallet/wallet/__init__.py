@@ -21,8 +21,9 @@ Names are loaded on first use, so finding the wallet's path loads nothing of the
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from verifier.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from .facade import Wallet as Wallet
@@ -40,26 +41,13 @@ if TYPE_CHECKING:
     from .results import RestoreResult as RestoreResult
     from .results import SalvageReport as SalvageReport
 
-#: Each public name and the module that defines it.
-_HOMES = {
-    "Wallet": "facade", "HolderKey": "keys", "ENV_HOME": "paths", "default_wallet_path": "paths",
-    "STATUSES": "records", "CredentialSummary": "records", "CredentialVerifier": "records",
-    "StoredCredential": "records", "status_of": "records", "CheckReport": "results",
-    "ImportResult": "results", "RecheckResult": "results", "RestoreResult": "results",
-    "SalvageReport": "results",
+#: Each module and the public names it defines.
+_HOMES: dict[str, tuple[str, ...]] = {
+    "facade": ("Wallet",), "keys": ("HolderKey",), "paths": ("ENV_HOME", "default_wallet_path"),
+    "records": ("STATUSES", "CredentialSummary", "CredentialVerifier", "StoredCredential", "status_of"),
+    "results": ("CheckReport", "ImportResult", "RecheckResult", "RestoreResult", "SalvageReport"),
 }
 
-__all__ = sorted(_HOMES)
+__all__ = sorted(name for names in _HOMES.values() for name in names)
 
-
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_HOMES})
+__getattr__, __dir__ = lazy_exports(__name__, _HOMES, __all__)

@@ -30,8 +30,12 @@ Caches: per document loader, compiled contexts are kept in one LRU of :data:`CAC
 entries keyed by (parent context, context URLs or scoped-context object); entries hold both
 inputs, so a reused ``id`` can never alias. Contexts from the document itself (inline
 ``@context`` objects) are compiled on every call and never cached, so attacker-chosen contexts
-cannot evict the pinned ones. Compiled contexts are immutable; per-context memo tables of key
-and type expansions are bounded by :data:`MEMO_SIZE`.
+cannot evict the pinned ones (that LRU is :class:`verifier.cache.LruCache`). Compiled contexts
+are immutable; per-context memo tables of key and type expansions are bounded by
+:data:`MEMO_SIZE` and are plain dictionaries emptied when full, on purpose: they are read dozens
+of times per credential on the warm path, where a lock and an LRU move per read cost more than
+the expansion they save (``benchmarks/verify_proof.py``), and a compiled context is only ever
+extended with answers that are the same whoever computes them, so a race costs nothing.
 """
 
 from __future__ import annotations
@@ -40,10 +44,10 @@ import math
 import re
 import threading
 import weakref
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..cache import LruCache
 from ..errors import VCError
 from .loader import DocumentLoader
 from .nquads import DEFAULT_GRAPH, Quad, escape_literal, literal
@@ -254,32 +258,6 @@ class _Builder:
         return _Ctx(self.terms, self.vocab, self.language, self.previous)
 
 
-class _LruCache:
-    """A bounded, lock-protected LRU of compiled contexts."""
-
-    def __init__(self, maxsize: int) -> None:
-        self._data: OrderedDict[Any, Any] = OrderedDict()
-        self._maxsize = maxsize
-        self._lock = threading.Lock()
-
-    def get(self, key: Any) -> Any:
-        with self._lock:
-            value = self._data.get(key)
-            if value is not None:
-                self._data.move_to_end(key)
-            return value
-
-    def put(self, key: Any, value: Any) -> None:
-        with self._lock:
-            self._data[key] = value
-            self._data.move_to_end(key)
-            while len(self._data) > self._maxsize:
-                self._data.popitem(last=False)
-
-    def __len__(self) -> int:
-        return len(self._data)
-
-
 class _Compiler:
     """Context processing for one document loader: pyld's ``_process_context`` and
     ``_create_term_definition`` for the supported subset, with the results cached."""
@@ -288,7 +266,7 @@ class _Compiler:
         self._loader = loader
         self._documents: dict[str, Any] = {}
         self._documents_lock = threading.Lock()
-        self.cache = _LruCache(CACHE_SIZE)
+        self.cache: LruCache[Any, Any] = LruCache(CACHE_SIZE)  # compiled contexts, locked
 
     # loading ------------------------------------------------------------------------------
 

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import re
 import weakref
-from collections import OrderedDict
 from collections.abc import Callable, MutableMapping
 from typing import Any
 
 from pyld import jsonld as _pyld
 from pyld.context_resolver import ContextResolver
 
+from ..cache import LruCache
 from ..errors import CanonicalizationError, VCError
 from .loader import DocumentLoader
 from .nquads import DEFAULT_GRAPH, Quad, literal
@@ -43,26 +43,6 @@ _FROZEN = type(_pyld.freeze({}))
 
 # -- per-loader context cache ---------------------------------------------------------------
 
-class _LruCache(OrderedDict[Any, Any]):
-    """Bounded mapping with the ``get``/``[]=`` interface pyld's ``ContextResolver`` uses."""
-
-    def __init__(self, maxsize: int) -> None:
-        super().__init__()
-        self._maxsize = maxsize
-
-    def get(self, key: Any, default: Any = None) -> Any:
-        if key not in self:
-            return default
-        self.move_to_end(key)
-        return super().__getitem__(key)
-
-    def __setitem__(self, key: Any, value: Any) -> None:
-        super().__setitem__(key, value)
-        self.move_to_end(key)
-        if len(self) > self._maxsize:
-            self.popitem(last=False)
-
-
 class _LoaderCaches:
     """What is remembered for one document loader: pyld's processed-context cache and our
     scoped-context memo (see :class:`_Processor`)."""
@@ -71,7 +51,7 @@ class _LoaderCaches:
 
     def __init__(self, contexts: MutableMapping[str, Any]) -> None:
         self.contexts = contexts
-        self.scoped = _LruCache(CONTEXT_CACHE_SIZE)
+        self.scoped: LruCache[Any, Any] = LruCache(CONTEXT_CACHE_SIZE)
 
 
 _registry: weakref.WeakKeyDictionary[Any, _LoaderCaches] = weakref.WeakKeyDictionary()
@@ -92,7 +72,7 @@ def _caches_for(loader: DocumentLoader) -> _LoaderCaches:
     if found is None:
         own = getattr(loader, "pyld_cache", None)
         found = _LoaderCaches(own if isinstance(own, MutableMapping)
-                              else _LruCache(CONTEXT_CACHE_SIZE))
+                              else LruCache(CONTEXT_CACHE_SIZE))
         try:
             _registry[loader] = found
         except TypeError:

@@ -33,13 +33,13 @@ import os
 import re
 import tempfile
 import threading
-from collections import OrderedDict
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 from .. import json_reader
+from ..cache import LruCache
 from ..errors import ContextError, ParseError, VCError
 from ..fetch.base import Fetcher
 from .pins import LABELS, PINS, TEST_ONLY, digest
@@ -123,15 +123,7 @@ def _raw_digest(data: bytes) -> str:
 
 
 #: raw SHA-256 -> JCS digest, as computed by this process (so trusted); shared by every store.
-_computed: dict[str, str] = {}
-_computed_lock = threading.Lock()
-
-
-def _remember_computed(raw: str, value: str) -> None:
-    with _computed_lock:
-        if len(_computed) >= MAX_MEMO_ENTRIES:
-            _computed.pop(next(iter(_computed)))
-        _computed[raw] = value
+_computed: MutableMapping[str, str] = LruCache(MAX_MEMO_ENTRIES)
 
 
 class _DigestMemo:
@@ -176,7 +168,7 @@ class _DigestMemo:
 
     def put(self, raw: str, value: str) -> None:
         """Record a digest this process computed."""
-        _remember_computed(raw, value)
+        _computed[raw] = value
         stored = self._file()
         if stored.get(raw) != value:
             stored.pop(raw, None)  # re-inserted last, so trimming drops the oldest entries
@@ -185,8 +177,7 @@ class _DigestMemo:
 
     def drop(self, raw: str) -> None:
         """Forget an entry that turned out wrong (the copy failed verification)."""
-        with _computed_lock:
-            _computed.pop(raw, None)
+        _computed.pop(raw, None)
         if self._file().pop(raw, None) is not None:
             self._dirty = self._path is not None
 
@@ -214,29 +205,6 @@ def user_cache_dir(environ: Mapping[str, str] | None = None) -> Path:
     return root / "vcwallet" / "contexts"
 
 
-class _BoundedCache(OrderedDict[str, Any]):
-    """A small LRU mapping for pyld's resolved-context cache, so attacker-supplied inline contexts
-    (which pyld caches by content) cannot grow it without bound."""
-
-    def __init__(self, maxsize: int) -> None:
-        super().__init__()
-        self._maxsize = maxsize
-
-    def __getitem__(self, key: str) -> Any:
-        value = super().__getitem__(key)
-        self.move_to_end(key)
-        return value
-
-    def get(self, key: str, default: Any = None) -> Any:
-        return self[key] if key in self else default
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        super().__setitem__(key, value)
-        self.move_to_end(key)
-        while len(self) > self._maxsize:
-            self.popitem(last=False)
-
-
 class PyldLoader:
     """The pyld ``documentLoader`` of one store, carrying that store's resolved-context cache.
 
@@ -246,7 +214,9 @@ class PyldLoader:
 
     def __init__(self, load: Callable[[str], dict[str, Any]]) -> None:
         self._load = load
-        self.pyld_cache: dict[str, Any] = _BoundedCache(PYLD_CACHE_SIZE)
+        # bounded, so attacker-supplied inline contexts (which pyld caches by content) cannot
+        # grow it without limit
+        self.pyld_cache: MutableMapping[str, Any] = LruCache(PYLD_CACHE_SIZE)
 
     def __call__(self, url: str, options: dict[str, Any] | None = None) -> dict[str, Any]:
         return {
@@ -495,7 +465,7 @@ class ContextStore:
         return self._loader
 
     @property
-    def pyld_cache(self) -> dict[str, Any]:
+    def pyld_cache(self) -> MutableMapping[str, Any]:
         """This store's cache for pyld's ``ContextResolver(shared_cache, document_loader)``."""
         return self._loader.pyld_cache
 

@@ -8,11 +8,9 @@ with a bounded, clock-driven TTL cache (successes only).
 from __future__ import annotations
 
 import re
-import threading
-from collections import OrderedDict
-from datetime import datetime, timedelta
 from typing import Protocol
 
+from ..cache import TtlCache
 from ..clock import Clock
 from ..errors import DidError
 from ..fetch.base import Fetcher
@@ -73,44 +71,29 @@ class Resolver:
 
 
 class CachingResolver:
-    """Cache documents for ``ttl_seconds`` of the injected clock, at most ``max_entries``."""
+    """Cache documents for ``ttl_seconds`` of the injected clock, at most ``max_entries`` (a
+    :class:`verifier.cache.TtlCache`); failures are never cached."""
 
     def __init__(self, inner: DidResolver, clock: Clock, ttl_seconds: float = 300.0,
                  max_entries: int = 256) -> None:
         if ttl_seconds < 0 or max_entries < 1:
             raise ValueError("ttl_seconds must be >= 0 and max_entries >= 1")
         self._inner = inner
-        self._clock = clock
-        self._ttl = timedelta(seconds=ttl_seconds)
-        self._max_entries = max_entries
-        self._entries: OrderedDict[str, tuple[datetime, DidDocument]] = OrderedDict()
-        self._lock = threading.Lock()
+        self._entries: TtlCache[str, DidDocument] = TtlCache(clock, ttl_seconds, max_entries)
 
     def __len__(self) -> int:
-        with self._lock:
-            return len(self._entries)
+        return len(self._entries)
 
     def clear(self) -> None:
         """Forget every cached document."""
-        with self._lock:
-            self._entries.clear()
+        self._entries.clear()
 
     def resolve(self, did: str) -> DidDocument:
         """A fresh cached document, or the inner resolver's answer (then cached)."""
-        with self._lock:
-            entry = self._entries.get(did)
-            if entry is not None:
-                age = self._clock.now() - entry[0]
-                if timedelta(0) <= age <= self._ttl:
-                    self._entries.move_to_end(did)
-                    return entry[1]
-                del self._entries[did]
-        document = self._inner.resolve(did)
-        with self._lock:
-            self._entries[did] = (self._clock.now(), document)
-            self._entries.move_to_end(did)
-            while len(self._entries) > self._max_entries:
-                self._entries.popitem(last=False)
+        document = self._entries.get(did)
+        if document is None:
+            document = self._inner.resolve(did)
+            self._entries.put(did, document)
         return document
 
 

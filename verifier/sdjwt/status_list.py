@@ -21,14 +21,12 @@ Issuer side: :class:`TokenStatusList` (create, set, encode) and :func:`status_li
 from __future__ import annotations
 
 import math
-import threading
 import zlib
-from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from ..cache import TtlCache
 from ..clock import Clock
 from ..compression import ZLIB_WBITS
 from ..errors import VCError
@@ -216,12 +214,11 @@ class TokenStatusChecker:
         self.cache_ttl = cache_ttl
         self.max_list_bytes = max_list_bytes
         self.max_entries = max_entries
-        self._cache: OrderedDict[tuple[str, str], tuple[datetime, _Loaded]] = OrderedDict()
-        self._lock = threading.Lock()
+        self._cache: TtlCache[tuple[str, str], _Loaded] = TtlCache(clock, max(cache_ttl, 0.0),
+                                                                  max(max_entries, 0))
 
     def clear(self) -> None:
-        with self._lock:
-            self._cache.clear()
+        self._cache.clear()
 
     def check(self, uri: str, idx: int, *, issuer: str) -> int:
         """The status value of entry ``idx`` of the list at ``uri``, which ``issuer`` must sign."""
@@ -234,18 +231,12 @@ class TokenStatusChecker:
 
     def _get(self, uri: str, issuer: str) -> _Loaded:
         key = (uri, issuer)
-        now = self.clock.now()
-        with self._lock:
-            cached = self._cache.get(key)
-            if cached is not None and cached[0] > now:
-                self._cache.move_to_end(key)
-                return cached[1]
-            self._cache.pop(key, None)
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
+        asked = self.clock.now()  # its life counts from the asking, however slow the load
         loaded, ttl = self._load(uri, issuer)
-        with self._lock:
-            self._cache[key] = (now + timedelta(seconds=ttl), loaded)
-            while len(self._cache) > self.max_entries:
-                self._cache.popitem(last=False)
+        self._cache.put(key, loaded, ttl_seconds=ttl, stored_at=asked)
         return loaded
 
     def _fetch(self, uri: str) -> CompactJws:

@@ -36,7 +36,7 @@ credential verifying, but the reader is told. ``details["warnings"]`` lists ever
 
 Verified lists are cached per URL for ``cache_ttl`` seconds of the injected clock (or the list's
 own shorter ``ttl``), at most ``max_entries`` of them and ``max_cache_bytes`` of decoded bits
-together, least recently used first out. A cache hit
+together, least recently used first out (a :class:`verifier.cache.TtlCache`). A cache hit
 skips both the fetch and the re-verification; the list's validity window is still re-checked
 against the clock on every use.
 """
@@ -44,12 +44,12 @@ against the clock on every use.
 from __future__ import annotations
 
 import re
-from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
+from ..cache import TtlCache
 from ..clock import Clock, parse_datetime
 from ..data_model import type_names
 from ..errors import FetchError, ParseError, VCError
@@ -214,40 +214,14 @@ class StatusChecker:
         self.allow_other_issuer = allow_other_issuer
         self.max_list_bytes = max_list_bytes
         self.max_cache_bytes = max_cache_bytes
-        self._cache: OrderedDict[str, tuple[datetime, StatusList | RevocationList]] = OrderedDict()
-        self._cache_bytes = 0
+        self._cache: TtlCache[str, StatusList | RevocationList] = TtlCache(
+            clock, max(cache_ttl, 0.0), max(max_entries, 0), max_weight=max(max_cache_bytes, 0),
+            weigh=_footprint)
 
     # -- cache ---------------------------------------------------------------------------
 
     def clear_cache(self) -> None:
         self._cache.clear()
-        self._cache_bytes = 0
-
-    def _drop(self, key: str) -> None:
-        _, value = self._cache.pop(key)
-        self._cache_bytes -= _footprint(value)
-
-    def _cached(self, key: str) -> StatusList | RevocationList | None:
-        hit = self._cache.get(key)
-        if hit is None:
-            return None
-        if hit[0] <= self.clock.now():
-            self._drop(key)
-            return None
-        self._cache.move_to_end(key)
-        return hit[1]
-
-    def _remember(self, key: str, value: StatusList | RevocationList, ttl: float | None) -> None:
-        seconds = self.cache_ttl if ttl is None else min(self.cache_ttl, ttl)
-        size = _footprint(value)
-        if seconds <= 0 or self.max_entries <= 0 or size > self.max_cache_bytes:
-            return
-        if key in self._cache:
-            self._drop(key)
-        self._cache[key] = (self.clock.now() + timedelta(seconds=seconds), value)
-        self._cache_bytes += size
-        while len(self._cache) > self.max_entries or self._cache_bytes > self.max_cache_bytes:
-            self._drop(next(iter(self._cache)))  # least recently used first
 
     # -- loading lists --------------------------------------------------------------------
 
@@ -260,7 +234,7 @@ class StatusChecker:
             if isinstance(found, StatusError):
                 raise found
             return found
-        cached = self._cached(key)
+        cached = self._cache.get(key)
         if cached is not None:
             memo[key] = cached
             return cached
@@ -270,7 +244,7 @@ class StatusChecker:
             memo[key] = exc
             raise
         memo[key] = value
-        self._remember(key, value, value.ttl_seconds if isinstance(value, StatusList) else None)
+        self._cache.put(key, value, ttl_seconds=value.ttl_seconds if isinstance(value, StatusList) else None)
         return value
 
     def _load_status_list(self, url: str) -> StatusList:

@@ -21,6 +21,7 @@ from vcwallet.commands import keys as keys_cmd
 from vcwallet.commands import verify as verify_cmd
 from vcwallet.issuing.issuer import SUITE_NAMES
 from vcwallet.keyfile import FAST_FOR_TESTS, create_keyfile, did_web_document, load_keyfile
+from verifier import assembly
 from verifier.clock import FixedClock
 from verifier.contexts import ContextStore
 from verifier.did import did_web_url
@@ -51,7 +52,7 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 @pytest.fixture(autouse=True)
 def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setattr(contexts_cmd, "default_contexts_dir", lambda: None)
+    monkeypatch.setattr(assembly, "checkout_contexts_dir", lambda: None)
     monkeypatch.delenv(contexts_cmd.ENV_CONTEXTS, raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     monkeypatch.setenv(keys_cmd.ENV_PASSPHRASE, PASSPHRASE)

@@ -13,6 +13,7 @@ from vcwallet.commands import contexts as contexts_cmd
 from vcwallet.commands import keys as keys_cmd
 from vcwallet.commands import status as status_cmd
 from vcwallet.keyfile import FAST_FOR_TESTS, create_keyfile
+from verifier import assembly
 from verifier.keys import Ed25519KeyPair
 from verifier.status import Bitstring
 
@@ -34,7 +35,7 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 @pytest.fixture(autouse=True)
 def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setattr(contexts_cmd, "default_contexts_dir", lambda: None)
+    monkeypatch.setattr(assembly, "checkout_contexts_dir", lambda: None)
     monkeypatch.delenv(contexts_cmd.ENV_CONTEXTS, raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     monkeypatch.setenv(keys_cmd.ENV_PASSPHRASE, PASSPHRASE)

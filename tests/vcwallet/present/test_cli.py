@@ -316,7 +316,7 @@ def test_answer_request_library_api(world: World, context_store: Any, verifier: 
         flagged = answer_request(wallet, request, [world.ids["revoked"]], document_loader=loader, clock=clock,
                                  confirmed=True)
     assert isinstance(answer.presentation, dict) and answer.presentation["holder"] == maya.did
-    report = verifier.verify_presentation(answer.serialize(), challenge=request["challenge"], domain=DOMAIN)
+    report = verifier.verify_presentation(answer.serialize().encode(), challenge=request["challenge"], domain=DOMAIN)
     assert report.verified, report.to_json()
     assert isinstance(flagged.presentation, dict)
 
@@ -329,7 +329,7 @@ def test_wallet_present_is_the_python_api(world: World, context_store: Any, veri
         answer = wallet.present(request, [world.ids["active"]],
                                 document_loader=context_store.document_loader,
                                 clock=FixedClock(parse_datetime(NOW)))
-    report = verifier.verify_presentation(answer.serialize(), challenge=request["challenge"], domain=DOMAIN)
+    report = verifier.verify_presentation(answer.serialize().encode(), challenge=request["challenge"], domain=DOMAIN)
     assert report.verified, report.to_json()
-    wrong = verifier.verify_presentation(answer.serialize(), challenge="another", domain=DOMAIN)
+    wrong = verifier.verify_presentation(answer.serialize().encode(), challenge="another", domain=DOMAIN)
     assert wrong.check("presentation").code == "presentation.challenge_mismatch"

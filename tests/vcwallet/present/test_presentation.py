@@ -54,7 +54,7 @@ def test_round_trip_reports_the_credential_nested_and_verified(suite: str, verif
     assert proof["verificationMethod"] == maya.vm
     assert presentation["holder"] == maya.did
     assert presentation["verifiableCredential"] == [credential]  # disclosed as-is
-    result = verifier.verify_presentation(json.dumps(presentation), challenge=request["challenge"],
+    result = verifier.verify_presentation(json.dumps(presentation).encode(), challenge=request["challenge"],
                                           domain=DOMAIN)
     assert result.verified, result.to_json()
     assert _presentation_check(result) == ("passed", None)

@@ -38,7 +38,7 @@ def test_every_request_gets_a_fresh_challenge() -> None:
 def test_fresh_challenges_never_look_like_a_command_line_option(monkeypatch: pytest.MonkeyPatch) -> None:
     import secrets
 
-    from vcwallet import requests as module
+    from vcwallet import requesting as module
 
     drawn = iter(["-starts-like-an-option-xyz0123", "fine-challenge-value-0123456789"])
     monkeypatch.setattr(secrets, "token_urlsafe", lambda n: next(drawn))

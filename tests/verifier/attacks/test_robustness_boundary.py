@@ -68,7 +68,7 @@ def _is_internal(report: Any, exception: str = "Defect") -> bool:
 def test_verify_credential_turns_a_defect_into_internal_error(good: Any, marked: Any,
                                                               capsys: pytest.CaptureFixture[str]) -> None:
     v = verifier()
-    report = v.verify_credential(json.dumps(marked), label="marked.json")
+    report = v.verify_credential(json.dumps(marked).encode(), label="marked.json")
     assert _is_internal(report) and report.input == "marked.json"
     assert v.verify_credential(good).verified  # twin: the same verifier, unmarked input
     assert capsys.readouterr().err == ""  # no traceback
@@ -109,7 +109,7 @@ def test_verify_presentation_and_sd_jwt_entry_points_are_boundaries(monkeypatch:
 @pytest.mark.usefixtures("defect")
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_verify_many_reports_every_input_around_a_defect(good: Any, marked: Any, jobs: int) -> None:
-    items = [BulkItem(f"in-{n}", json.dumps(marked if n == 3 else good)) for n in range(8)]
+    items = [BulkItem(f"in-{n}", json.dumps(marked if n == 3 else good).encode()) for n in range(8)]
     reports = list(verifier().verify_many(items, jobs=jobs, chunk_size=2))
     assert [r.input for r in reports] == [f"in-{n}" for n in range(8)]
     assert _is_internal(reports[3])
@@ -129,7 +129,7 @@ class _Dying(verification.Verifier):
 def test_a_worker_that_dies_costs_only_its_own_input(good: Any) -> None:
     base = verifier()
     dying = _Dying(contexts=base.contexts, keys=base.keys, fetcher=base.fetcher, clock=base.clock)
-    items = [BulkItem(f"in-{n}", json.dumps(good)) for n in range(12)]
+    items = [BulkItem(f"in-{n}", json.dumps(good).encode()) for n in range(12)]
     reports = list(dying.verify_many(items, jobs=2, chunk_size=3))
     assert [r.input for r in reports] == [f"in-{n}" for n in range(12)]
     lost = [r.input for r in reports if not r.verified]
@@ -308,7 +308,7 @@ def test_cli_odd_paths_never_stop_the_run(tmp_path: Path, good: Any, capsys: pyt
 def test_an_item_that_cannot_reach_a_worker_costs_only_itself(good: Any) -> None:
     """Sent to a worker, an item that does not pickle fails its whole chunk; its neighbours are
     retried one by one and verified."""
-    items: list[Any] = [BulkItem(f"in-{n}", json.dumps(good)) for n in range(7)]
+    items: list[Any] = [BulkItem(f"in-{n}", json.dumps(good).encode()) for n in range(7)]
     items[4] = BulkItem("in-4", {"@context": lambda: None})  # a Mapping, but not picklable
     reports = list(verifier().verify_many(items, jobs=2, chunk_size=3))
     assert [r.input for r in reports] == [f"in-{n}" for n in range(7)]

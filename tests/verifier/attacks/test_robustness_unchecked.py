@@ -23,6 +23,7 @@ from tests.verifier.attacks.robustness_helpers import (
     sign,
     verifier,
 )
+from verifier import assembly
 from verifier.contexts import ContextStore
 from verifier.fetch import StaticFetcher
 from verifier.rendering import could_not_check, render_text
@@ -148,9 +149,7 @@ def test_unreachable_status_list_is_could_not_check() -> None:
 @pytest.fixture
 def no_contexts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """As on a fresh machine, offline: no interop folder, an empty cache, no VCWALLET_CONTEXTS."""
-    from vcwallet.commands import contexts as contexts_command
-
-    monkeypatch.setattr(contexts_command, "default_contexts_dir", lambda: None)
+    monkeypatch.setattr(assembly, "checkout_contexts_dir", lambda: None)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
     monkeypatch.delenv("VCWALLET_CONTEXTS", raising=False)
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from verifier.cache import LruCache
 from verifier.contexts import PINS, ContextStore, digest, store
 from verifier.errors import ContextError
 
@@ -22,7 +23,7 @@ from .helpers import VC_V1, VC_V2
 @pytest.fixture(autouse=True)
 def fresh_process_memo(monkeypatch: pytest.MonkeyPatch) -> None:
     """Each test starts as a new process would: nothing computed yet."""
-    monkeypatch.setattr(store, "_computed", {})
+    monkeypatch.setattr(store, "_computed", LruCache(store.MAX_MEMO_ENTRIES))
 
 
 def _dirs(interop: Path, tmp_path: Path, *names: str) -> tuple[Path, Path]:
