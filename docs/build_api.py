@@ -31,6 +31,8 @@ KNOWN_PDOC_LIMITS = {
     "Error parsing type annotation ForwardRef('CredentialData') for verifier.bulk.BulkItem.__init__":
         "pdoc resolves a NamedTuple's generated __new__ in a namespace of its own, where no "
         "postponed annotation (from __future__ import annotations) can resolve",
+    "Error parsing type annotation ForwardRef('CredentialData') for verifier.BulkItem.__init__":
+        "the same NamedTuple, documented again where the package face re-exports it",
 }
 
 

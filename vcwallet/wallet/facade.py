@@ -83,7 +83,8 @@ class Wallet(WalletCore):
 
     def import_source(self, source: str, *, fetcher: Fetcher | None = None, force: bool = False,
                       stdin: BinaryIO | None = None,
-                      progress: Callable[[int, int, ImportResult], None] | None = None) -> list[ImportResult]:
+                      progress: Callable[[int, int, ImportResult], None] | None = None,
+                      ) -> builtins.list[ImportResult]:
         """Import a file, folder, ``-`` or https URL (see :func:`vcwallet.importing.read_source`)."""
         return adding.import_source(self, source, fetcher=fetcher, force=force, stdin=stdin,
                                     progress=progress)
