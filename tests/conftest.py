@@ -54,11 +54,12 @@ def load_json(path: Path) -> Any:
 def _holds_every_pin(directory: Path) -> bool:
     """True when ``directory`` serves every pinned context (each copy checked by its digest)."""
     from verifier.contexts import ContextStore
+    from verifier.contexts.admin import ContextAdmin
 
     if not directory.is_dir():
         return False
     # A plain directory scan, with no cache: checking the user's cache must not write into it.
-    return all(info.where != "missing" for info in ContextStore([directory]).list())
+    return all(info.where != "missing" for info in ContextAdmin(ContextStore([directory])).list())
 
 
 #: Why the one-time download (when allowed) did not complete: ``URL: code`` for each failure.
@@ -71,6 +72,7 @@ def pinned_contexts() -> Path | None:
     if (INTEROP / "contexts").is_dir():
         return INTEROP / "contexts"
     from verifier.contexts import ContextStore, user_cache_dir
+    from verifier.contexts.admin import ContextAdmin
 
     cache = user_cache_dir()
     if _holds_every_pin(cache):
@@ -79,7 +81,7 @@ def pinned_contexts() -> Path | None:
         from verifier.fetch import RequestsFetcher
 
         store = ContextStore([], cache_dir=cache, fetcher=RequestsFetcher(), allow_network=True)
-        outcomes = store.fetch_all()
+        outcomes = ContextAdmin(store).fetch_all()
         if _holds_every_pin(cache):
             return cache
         _FETCH_FAILURES.extend(f"{url}: {o.code or o.message}" for url, o in outcomes.items()

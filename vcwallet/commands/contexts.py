@@ -13,11 +13,14 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from verifier import assembly
 from verifier.contexts import ContextStore, IgnoredFile
 from verifier.fetch.base import Fetcher
+
+if TYPE_CHECKING:
+    from verifier.contexts.admin import ContextAdmin
 
 #: Extra context folders (:data:`verifier.assembly.ENV_CONTEXTS`).
 ENV_CONTEXTS = assembly.ENV_CONTEXTS
@@ -150,14 +153,22 @@ def _ignored_json(items: Sequence[IgnoredFile]) -> list[dict[str, str]]:
     return [{"path": str(item.path), "reason": item.reason} for item in items]
 
 
+def _admin(args: argparse.Namespace, *, allow_network: bool) -> ContextAdmin:
+    """The admin over the store the flags describe (test-only contexts included: they are listed,
+    imported and fetched like the rest). Raises ``OSError`` as :func:`build_context_store` does."""
+    from verifier.contexts.admin import ContextAdmin  # `verify` imports this module for its flags
+
+    return ContextAdmin(build_context_store(args, allow_network=allow_network, production=False))
+
+
 def run_list(args: argparse.Namespace) -> int:
     try:
-        store = build_context_store(args, allow_network=False, production=False)
+        admin = _admin(args, allow_network=False)
     except OSError as exc:
         _error(str(exc))
         return 2
-    infos = store.list()
-    ignored = store.ignored()
+    infos = admin.list()
+    ignored = admin.ignored()
     if args.json:
         print(json.dumps({
             "contexts": [
@@ -191,20 +202,21 @@ def run_list(args: argparse.Namespace) -> int:
 def run_import(args: argparse.Namespace) -> int:
     skipped: list[IgnoredFile] = []
     try:
-        store = build_context_store(args, allow_network=False, production=False)
-        imported = store.import_dir(args.directory, on_skip=skipped.append)
+        admin = _admin(args, allow_network=False)
+        imported = admin.import_dir(args.directory, on_skip=skipped.append)
     except OSError as exc:
         _error(str(exc))
         return 2
+    cache_dir = admin.store.cache_dir
     if args.json:
         print(json.dumps({"imported": imported, "skipped": _ignored_json(skipped),
-                          "cache_dir": str(store.cache_dir)}, ensure_ascii=False))
+                          "cache_dir": str(cache_dir)}, ensure_ascii=False))
     else:
         for url in imported:
             print(f"imported  {url}")
         for item in skipped:
             print(f"skipped   {item.path}: {item.reason}")
-        print(f"{len(imported)} context(s) imported into {store.cache_dir}.")
+        print(f"{len(imported)} context(s) imported into {cache_dir}.")
     if not imported:
         _error(f"no file under {args.directory} matches a pinned context")
         return 1
@@ -213,11 +225,11 @@ def run_import(args: argparse.Namespace) -> int:
 
 def run_fetch(args: argparse.Namespace) -> int:
     try:
-        store = build_context_store(args, allow_network=True, production=False)
+        admin = _admin(args, allow_network=True)
     except OSError as exc:
         _error(str(exc))
         return 2
-    outcomes = store.fetch_all()
+    outcomes = admin.fetch_all()
     if args.json:
         print(json.dumps({url: {"status": o.status, "code": o.code, "message": o.message}
                           for url, o in outcomes.items()}, ensure_ascii=False))

@@ -1,19 +1,14 @@
 """Pinned JSON-LD contexts, served offline-first through :class:`ContextStore`.
 
 The pins (:mod:`.pins`) say which context URLs are accepted and with which content; the store
-(:mod:`.store`) finds that content on disk, in the cache or (only when allowed) on the network.
+(:mod:`.store`) finds that content on disk (:mod:`.copies`), in the cache or (only when allowed)
+on the network. Listing, importing and downloading the pinned set (``vcwallet contexts``) is
+:mod:`.admin` (``ContextAdmin(store)``), imported from there so that verifying never loads it.
 """
 
+from .copies import MAX_CONTEXT_BYTES, IgnoredFile
 from .pins import LABELS, PIN_TABLE, PINS, TEST_ONLY, Pin, digest, label
-from .store import (
-    MAX_CONTEXT_BYTES,
-    ContextInfo,
-    ContextStore,
-    FetchOutcome,
-    IgnoredFile,
-    PyldLoader,
-    user_cache_dir,
-)
+from .store import ContextStore, PyldLoader, user_cache_dir
 
 __all__ = [
     "LABELS",
@@ -21,9 +16,7 @@ __all__ = [
     "PINS",
     "PIN_TABLE",
     "TEST_ONLY",
-    "ContextInfo",
     "ContextStore",
-    "FetchOutcome",
     "IgnoredFile",
     "Pin",
     "PyldLoader",

@@ -1,7 +1,9 @@
-"""Test doubles for the context store: a fetcher that serves bytes and records every call."""
+"""Test doubles for the context store: a fetcher that serves bytes and records every call, and
+copies of the interop context files in a folder."""
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,3 +35,11 @@ class RecordingFetcher:
 
 def interop_bytes(interop: Path, name: str) -> bytes:
     return (interop / "contexts" / name).read_bytes()
+
+
+def copy_contexts(interop: Path, folder: Path, *names: str) -> Path:
+    """``folder`` holding copies of the interop context files ``names`` (flattened)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        shutil.copy(interop / "contexts" / name, folder / Path(name).name)
+    return folder

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from verifier.cache import LruCache
-from verifier.contexts import PINS, ContextStore, digest, store
+from verifier.contexts import PINS, ContextStore, copies, digest
 from verifier.errors import ContextError
 
 from .helpers import VC_V1, VC_V2
@@ -23,7 +23,7 @@ from .helpers import VC_V1, VC_V2
 @pytest.fixture(autouse=True)
 def fresh_process_memo(monkeypatch: pytest.MonkeyPatch) -> None:
     """Each test starts as a new process would: nothing computed yet."""
-    monkeypatch.setattr(store, "_computed", LruCache(store.MAX_MEMO_ENTRIES))
+    monkeypatch.setattr(copies, "_computed", LruCache(copies.MAX_MEMO_ENTRIES))
 
 
 def _dirs(interop: Path, tmp_path: Path, *names: str) -> tuple[Path, Path]:
@@ -35,7 +35,7 @@ def _dirs(interop: Path, tmp_path: Path, *names: str) -> tuple[Path, Path]:
 
 
 def _memo(cache: Path) -> dict[str, str]:
-    entries: dict[str, str] = json.loads((cache / store.MEMO_NAME).read_text())["digests"]
+    entries: dict[str, str] = json.loads((cache / copies.MEMO_NAME).read_text())["digests"]
     return entries
 
 
@@ -66,12 +66,12 @@ def test_no_cache_dir_means_no_memo_file(interop: Path, tmp_path: Path) -> None:
 def test_a_memoized_copy_is_verified_and_served(interop: Path, tmp_path: Path) -> None:
     contexts, cache = _dirs(interop, tmp_path, "credentials-v2.jsonld")
     ContextStore([contexts], cache_dir=cache).load(VC_V2)
-    store._computed.clear()
+    copies._computed.clear()
     later = ContextStore([contexts], cache_dir=cache)
     document = later.load(VC_V2)
     assert digest(document) in PINS[VC_V2]
-    assert later.ignored() == []
-    assert [i.where for i in later.list() if i.url == VC_V2] == ["directory"]
+    assert later.skipped() == []
+    assert later.locate(VC_V2)[0] == "directory"
 
 
 def test_a_poisoned_memo_does_not_get_unpinned_content_served(interop: Path, tmp_path: Path) -> None:
@@ -80,13 +80,13 @@ def test_a_poisoned_memo_does_not_get_unpinned_content_served(interop: Path, tmp
     forged.write_bytes(_tampered(interop))
     cache.mkdir()
     pinned = sorted(PINS[VC_V2])[0]
-    (cache / store.MEMO_NAME).write_text(json.dumps(
+    (cache / copies.MEMO_NAME).write_text(json.dumps(
         {"version": 1, "digests": {_raw(forged): pinned}}))
     contexts_store = ContextStore([contexts], cache_dir=cache)
     with pytest.raises(ContextError) as caught:
         contexts_store.load(VC_V2)
     assert caught.value.code == "context.not_found"
-    assert [i.path for i in contexts_store.ignored()] == [forged]
+    assert [i.path for i in contexts_store.skipped()] == [forged]
     assert _raw(forged) not in _memo(cache)  # the wrong entry is forgotten
 
 
@@ -95,19 +95,19 @@ def test_a_poisoned_memo_entry_does_not_hide_a_good_copy(interop: Path, tmp_path
     (contexts / "a-forged.jsonld").write_bytes(_tampered(interop))
     shutil.copy(interop / "contexts" / "credentials-v2.jsonld", contexts / "b-good.jsonld")
     cache.mkdir()
-    (cache / store.MEMO_NAME).write_text(json.dumps(
+    (cache / copies.MEMO_NAME).write_text(json.dumps(
         {"version": 1, "digests": {_raw(contexts / "a-forged.jsonld"): sorted(PINS[VC_V2])[0]}}))
     contexts_store = ContextStore([contexts], cache_dir=cache)
     assert contexts_store.load(VC_V2)["@context"]["name"] == "https://schema.org/name"
-    assert [i.where for i in contexts_store.list() if i.url == VC_V2] == ["directory"]
-    assert [i.path.name for i in contexts_store.ignored()] == ["a-forged.jsonld"]
+    assert contexts_store.locate(VC_V2)[0] == "directory"
+    assert [i.path.name for i in contexts_store.skipped()] == ["a-forged.jsonld"]
 
 
 def test_a_changed_file_is_hashed_again(interop: Path, tmp_path: Path) -> None:
     contexts, cache = _dirs(interop, tmp_path, "credentials-v2.jsonld")
     ContextStore([contexts], cache_dir=cache).load(VC_V2)
     (contexts / "credentials-v2.jsonld").write_bytes(_tampered(interop))
-    store._computed.clear()
+    copies._computed.clear()
     with pytest.raises(ContextError) as caught:
         ContextStore([contexts], cache_dir=cache).load(VC_V2)
     assert caught.value.code == "context.not_found"
@@ -116,7 +116,7 @@ def test_a_changed_file_is_hashed_again(interop: Path, tmp_path: Path) -> None:
 def test_an_unchanged_file_is_served_again(interop: Path, tmp_path: Path) -> None:
     contexts, cache = _dirs(interop, tmp_path, "credentials-v2.jsonld")
     ContextStore([contexts], cache_dir=cache).load(VC_V2)
-    store._computed.clear()
+    copies._computed.clear()
     assert ContextStore([contexts], cache_dir=cache).load(VC_V2)
 
 
@@ -128,7 +128,7 @@ def test_an_unusable_memo_is_ignored(
         interop: Path, tmp_path: Path, content: bytes) -> None:
     contexts, cache = _dirs(interop, tmp_path, "credentials-v2.jsonld")
     cache.mkdir()
-    (cache / store.MEMO_NAME).write_bytes(content)
+    (cache / copies.MEMO_NAME).write_bytes(content)
     assert digest(ContextStore([contexts], cache_dir=cache).load(VC_V2)) in PINS[VC_V2]
     assert _memo(cache)[_raw(contexts / "credentials-v2.jsonld")] in PINS[VC_V2]
 
@@ -136,7 +136,7 @@ def test_an_unusable_memo_is_ignored(
 def test_a_valid_memo_is_used_without_rewriting(interop: Path, tmp_path: Path) -> None:
     contexts, cache = _dirs(interop, tmp_path, "credentials-v2.jsonld")
     ContextStore([contexts], cache_dir=cache).load(VC_V2)
-    before = (cache / store.MEMO_NAME).stat().st_mtime_ns
-    store._computed.clear()
+    before = (cache / copies.MEMO_NAME).stat().st_mtime_ns
+    copies._computed.clear()
     assert ContextStore([contexts], cache_dir=cache).load(VC_V2)
-    assert (cache / store.MEMO_NAME).stat().st_mtime_ns == before
+    assert (cache / copies.MEMO_NAME).stat().st_mtime_ns == before
